@@ -1,0 +1,77 @@
+"""A real aiohttp server on loopback: the common base of every fake in the simulated world."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, Self
+
+from aiohttp import web
+
+
+class LoopbackServer:
+    """Serve an aiohttp application on 127.0.0.1 (port 0 unless told otherwise).
+
+    Subclasses build their routes in `build_app()`. The server runs on the event loop that
+    calls `start()`; use it as an async context manager in tests.
+    """
+
+    def __init__(self) -> None:
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self.port: int = 0
+        self._waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
+
+    def build_app(self) -> web.Application:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:<port>` without a trailing slash."""
+        if not self.port:
+            raise RuntimeError("server not started")
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:
+        self._runner = web.AppRunner(
+            self.build_app(), handle_signals=False, access_log=None, shutdown_timeout=0.5
+        )
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, host, port)
+        await self._site.start()
+        server = self._site._server
+        assert server is not None
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    # -- waiting for something to happen, without sleeping ------------------------------------
+
+    def notify(self) -> None:
+        """Call after every state change: wakes `wait_until` callers whose condition now holds."""
+        for cond, fut in list(self._waiters):
+            if not fut.done() and cond():
+                fut.set_result(None)
+
+    async def wait_until(self, cond: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until `cond()` is true (checked now and after every `notify()`)."""
+        if cond():
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (cond, fut)
+        self._waiters.append(entry)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        finally:
+            self._waiters.remove(entry)
