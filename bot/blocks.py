@@ -1,0 +1,77 @@
+"""Pure Block Kit builders: data in, `(blocks, fallback_text)` out, no I/O.
+
+Slack treats `&`, `<` and `>` as control characters; anything that came from a user or a
+remote service goes through `escape()` before it is put in mrkdwn, so `<!channel>` typed by a
+user can never become a live mention in our reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot import messages
+from bot.commands import Block, CommandTable, Reply
+
+# Block Kit limits (slack.md §7).
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+
+
+def escape(text: str) -> str:
+    """Escape Slack's three control characters (and nothing else)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of incoming text (`&amp;` last, so `&amp;lt;` stays `&lt;`)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def header(text: str) -> Block:
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_TEXT), "emoji": True},
+    }
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, MAX_SECTION_TEXT)}}
+
+
+def context(*mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(t, 2000)} for t in mrkdwn[:10]]}
+
+
+def command_list(table: CommandTable) -> str:
+    return "\n".join(f"`{sub.full_usage}`  {sub.summary}" for sub in table)
+
+
+def help_reply(table: CommandTable) -> Reply:
+    """The command overview shown for `help`, an empty command, and unknown subcommands."""
+    blocks = [
+        header(messages.HELP_TITLE),
+        section(messages.HELP_INTRO),
+        section(command_list(table)),
+        context(messages.HELP_FOOTER),
+    ]
+    return Reply(text=_fallback(messages.HELP_INTRO, (sub.full_usage for sub in table)), blocks=blocks)
+
+
+def unknown_subcommand_reply(name: str, table: CommandTable) -> Reply:
+    suggestion = table.suggest(name)
+    first = messages.unknown_subcommand(escape(clip(name, 50)), suggestion)
+    blocks = [section(first), section(messages.UNKNOWN_SUBCOMMAND_LIST), section(command_list(table))]
+    return Reply(text=_fallback(first, (sub.full_usage for sub in table)), blocks=blocks)
+
+
+def error_reply(text: str) -> Reply:
+    return Reply(text=text, blocks=[section(f":warning: {text}")])
+
+
+def _fallback(first: str, lines: Iterable[str]) -> str:
+    return first + " " + ", ".join(lines)

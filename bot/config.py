@@ -1,0 +1,157 @@
+"""Settings, read once from the environment and validated whole.
+
+`Settings.from_env()` collects every problem before failing, so an operator fixes a bad
+deployment in one go instead of one restart per variable. Nothing else in the bot reads
+`os.environ`: handlers get the settings through their dependencies.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from bot.errors import ConfigError
+
+Transport = Literal["socket", "http"]
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DEEPGRAM_API_URL = "https://api.deepgram.com"
+DEFAULT_STATUS_URL = "https://status.deepgram.com"
+DEFAULT_DB = "./deepgram-doctor.db"
+
+# Slack token shapes: bot tokens start `xoxb-`, app-level tokens `xapp-` (slack.md §4).
+_BOT_TOKEN = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
+_APP_TOKEN = re.compile(r"^xapp-[A-Za-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot is configured with. Secret fields stay out of `repr()`."""
+
+    slack_bot_token: str = field(repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    deepgram_api_key: str | None = field(default=None, repr=False)
+    deepgram_api_url: str = DEFAULT_DEEPGRAM_API_URL
+    deepgram_status_url: str = DEFAULT_STATUS_URL
+    db_path: str = DEFAULT_DB
+    status_poll_seconds: float = 60.0
+    port: int = 3000
+    transport: Transport = "socket"
+
+    @property
+    def deepgram_ws_url(self) -> str:
+        """The streaming base derived from the REST base (`https`→`wss`, `http`→`ws`)."""
+        parts = urlsplit(self.deepgram_api_url)
+        scheme = {"https": "wss", "http": "ws"}[parts.scheme]
+        return parts._replace(scheme=scheme).geturl().rstrip("/")
+
+    def secrets(self) -> list[str]:
+        """The configured secret values, for the log redaction filter."""
+        values = [
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            self.deepgram_api_key,
+        ]
+        return [v for v in values if v]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], *, force_http: bool = False) -> Settings:
+        """Build settings from `environ`; raise `ConfigError` listing every problem found."""
+        problems: list[str] = []
+
+        def text(name: str) -> str | None:
+            value = environ.get(name, "").strip()
+            return value or None
+
+        bot_token = text("SLACK_BOT_TOKEN")
+        if bot_token is None:
+            problems.append("SLACK_BOT_TOKEN is required (the bot token, xoxb-…, from OAuth & Permissions).")
+        elif not _BOT_TOKEN.match(bot_token):
+            problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+
+        app_token = text("SLACK_APP_TOKEN")
+        if app_token is not None and not _APP_TOKEN.match(app_token):
+            problems.append(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → "
+                "App-Level Tokens, scope connections:write)."
+            )
+        transport: Transport = "socket" if app_token and not force_http else "http"
+
+        signing_secret = text("SLACK_SIGNING_SECRET")
+        if transport == "http" and signing_secret is None:
+            problems.append(
+                "SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); "
+                "set SLACK_APP_TOKEN instead to use Socket Mode."
+            )
+
+        slack_api_url = _url(environ, "SLACK_API_URL", DEFAULT_SLACK_API_URL, problems)
+        if not slack_api_url.endswith("/"):
+            slack_api_url += "/"
+        deepgram_api_url = _url(environ, "DEEPGRAM_API_URL", DEFAULT_DEEPGRAM_API_URL, problems).rstrip("/")
+        status_url = _url(environ, "DEEPGRAM_STATUS_URL", DEFAULT_STATUS_URL, problems).rstrip("/")
+
+        api_key = text("DEEPGRAM_API_KEY")
+        if api_key is not None and (len(api_key) < 20 or any(c.isspace() for c in api_key)):
+            problems.append("DEEPGRAM_API_KEY does not look like a Deepgram API key (check for a stray prefix).")
+
+        poll = _number(environ, "STATUS_POLL_SECONDS", 60.0, problems, minimum=0.01)
+        port = _number(environ, "PORT", 3000, problems, minimum=1, maximum=65535, integer=True)
+
+        if problems:
+            raise ConfigError(problems)
+        assert bot_token is not None
+        return cls(
+            slack_bot_token=bot_token,
+            slack_app_token=app_token,
+            slack_signing_secret=signing_secret,
+            slack_api_url=slack_api_url,
+            deepgram_api_key=api_key,
+            deepgram_api_url=deepgram_api_url,
+            deepgram_status_url=status_url,
+            db_path=text("DEEPGRAM_DOCTOR_DB") or DEFAULT_DB,
+            status_poll_seconds=float(poll),
+            port=int(port),
+            transport=transport,
+        )
+
+
+def _url(environ: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+    value = environ.get(name, "").strip() or default
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        problems.append(f"{name} must be an http(s) URL, got {value!r}.")
+        return default
+    return value
+
+
+def _number(
+    environ: Mapping[str, str],
+    name: str,
+    default: float,
+    problems: list[str],
+    *,
+    minimum: float,
+    maximum: float | None = None,
+    integer: bool = False,
+) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        problems.append(f"{name} must be {kind}, got {raw!r}.")
+        return default
+    if not math.isfinite(value) or value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
+        problems.append(f"{name} must be {bound}, got {raw!r}.")
+        return default
+    return value

@@ -1,0 +1,38 @@
+"""The bot's error hierarchy.
+
+    BotError                 a failure with a message that is safe to show in Slack
+     ├── UsageError          the user typed something we cannot act on
+     ├── UpstreamError       Deepgram, the status page or Slack failed us
+     └── ConfigError         the deployment is misconfigured (start-up only; exit status 2)
+
+Anything that is not a `BotError` is a bug: the command router logs it with a correlation id
+and shows the user a generic message carrying that id, never the exception text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class BotError(Exception):
+    """An error whose `user_message` may be shown in Slack as is."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class UsageError(BotError):
+    """The command could not be understood; `user_message` says how to type it."""
+
+
+class UpstreamError(BotError):
+    """A remote service failed; `user_message` says which and what to do."""
+
+
+class ConfigError(Exception):
+    """Start-up configuration problems, all of them at once."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)

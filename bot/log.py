@@ -1,0 +1,117 @@
+"""Structured logging with secret redaction.
+
+One JSON object per line on stderr: `ts`, `level`, `logger`, `event` and any `extra=` fields.
+Every record passes through `RedactingFilter` before it is written, which masks Slack tokens,
+anything shaped like a Deepgram API key or JWT, `Authorization` header values and the exact
+secrets the bot was configured with — in the message, its arguments, the extra fields and
+the formatted traceback alike.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # Slack tokens: bot/user/app-level/refresh (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xapp-).
+    (re.compile(r"\b(xox[abepr]|xapp)-[A-Za-z0-9-]{6,}"), r"\1-***"),
+    # JWTs (Deepgram temporary tokens): three base64url segments, the first one `eyJ…`.
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "eyJ***"),
+    # Authorization header values in any casing: keep the scheme, drop the credential.
+    (re.compile(r"(?i)\b(token|bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 ***"),
+    # Deepgram API keys are 40 hex characters; keep the last 4 so operators can tell keys apart.
+    (re.compile(r"(?<![0-9A-Fa-f])[0-9a-fA-F]{36}([0-9a-fA-F]{4})(?![0-9A-Fa-f])"), r"***\1"),
+]
+
+
+class Redactor:
+    """Masks secrets in text: known patterns plus the exact configured secret values."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, "***" + secret[-4:] if len(secret) >= 16 else "***")
+        for pattern, replacement in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record in place so that no later formatter can leak a secret."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redact = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD_ATTRS:
+                setattr(record, key, _redact_value(value, self.redact))
+        return True
+
+
+def _redact_value(value: Any, redact: Redactor) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return redact(str(value))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(secrets: Iterable[str] = (), *, level: int = logging.INFO, stream: TextIO | None = None) -> None:
+    """Send every log record, redacted, as JSON lines to `stream` (stderr by default)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(RedactingFilter(Redactor(secrets)))
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # slack_sdk logs request and response bodies at DEBUG; keep its chatter out of production logs.
+    for noisy in (
+        "slack_sdk",
+        "slack_bolt",
+        "aiohttp.access",
+        "websockets",
+        "httpx",
+        "httpcore",
+        "apscheduler",
+    ):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

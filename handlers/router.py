@@ -1,0 +1,108 @@
+"""The `/deepgram` router: ack at once, parse, look the subcommand up, run it, respond.
+
+Slack gives a slash command 3 seconds to be acknowledged; every subcommand may take longer
+(probes, TTS), so the listener acks before doing anything else and answers afterwards
+through the command's `response_url`. This module is also the error boundary: a `BotError`
+becomes its own message, anything else a generic message with a correlation id that is
+also written to the log together with the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot import messages
+from bot.blocks import error_reply, help_reply, unescape, unknown_subcommand_reply
+from bot.commands import CommandTable, Invocation, Reply
+from bot.deps import Deps
+from bot.errors import BotError
+
+log = logging.getLogger(__name__)
+
+CommandListener = Callable[..., Awaitable[None]]
+
+
+def parse(text: str) -> tuple[str, str]:
+    """Split the command text into `(subcommand, rest)`; Slack's escaping is undone first."""
+    parts = unescape(text).strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+async def dispatch(invocation: Invocation, deps: Deps) -> Reply:
+    """Run the subcommand named in `invocation`; never raises."""
+    table = invocation.table
+    if not invocation.name:
+        return help_reply(table)
+    sub = table.lookup(invocation.name)
+    if sub is None:
+        return unknown_subcommand_reply(invocation.name, table)
+    try:
+        return await sub.run(invocation, deps)
+    except BotError as exc:
+        log.info(
+            "subcommand refused",
+            extra={"subcommand": sub.name, "reason": type(exc).__name__, "user": invocation.user_id},
+        )
+        return error_reply(exc.user_message)
+    except Exception:
+        correlation_id = new_correlation_id()
+        log.exception(
+            "subcommand failed",
+            extra={
+                "correlation_id": correlation_id,
+                "subcommand": sub.name,
+                "user": invocation.user_id,
+                "channel": invocation.channel_id,
+            },
+        )
+        return error_reply(messages.internal_error(correlation_id))
+
+
+async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str) -> None:
+    """Post `reply` to the command's response_url; failures are logged, not raised."""
+    try:
+        response = await respond(
+            text=reply.text,
+            blocks=reply.blocks,
+            response_type="in_channel" if reply.in_channel else "ephemeral",
+        )
+    except Exception:
+        log.exception("response_url post failed", extra={"subcommand": subcommand})
+        return
+    if response.status_code != 200:
+        log.warning(
+            "response_url refused the reply",
+            extra={"subcommand": subcommand, "status": response.status_code, "body": response.body[:200]},
+        )
+
+
+def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
+    """Build the Bolt listener for `/deepgram`, closed over the table and dependencies."""
+
+    async def on_deepgram(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        name, args = parse(command.get("text", ""))
+        invocation = Invocation(
+            name=name,
+            args=args,
+            user_id=command.get("user_id", ""),
+            channel_id=command.get("channel_id", ""),
+            team_id=command.get("team_id", ""),
+            table=table,
+        )
+        reply = await dispatch(invocation, deps)
+        await send(respond, reply, subcommand=name or "help")
+
+    return on_deepgram
