@@ -62,6 +62,19 @@ def help_reply(table: CommandTable) -> Reply:
     return Reply(text=_fallback(messages.HELP_INTRO, (sub.full_usage for sub in table)), blocks=blocks)
 
 
+def home_view(table: CommandTable) -> Block:
+    """The App Home tab: what the bot is for and every command."""
+    return {
+        "type": "home",
+        "blocks": [
+            header(messages.HELP_TITLE),
+            section(messages.HOME_INTRO),
+            section(command_list(table)),
+            context(messages.HOME_FOOTER),
+        ],
+    }
+
+
 def unknown_subcommand_reply(name: str, table: CommandTable) -> Reply:
     suggestion = table.suggest(name)
     first = messages.unknown_subcommand(escape(clip(name, 50)), suggestion)

@@ -31,3 +31,9 @@ def internal_error(correlation_id: str) -> str:
 
 
 DM_INTRO = "Hi! I help with Deepgram problems. Type `/deepgram help` in any channel to see what I can do."
+
+HOME_INTRO = (
+    'When Deepgram "is not working", I tell you why: their outage, or your key, network, audio or credits. '
+    "Type a command in any channel:"
+)
+HOME_FOOTER = "You can also write to me here, in the Messages tab."

@@ -7,7 +7,8 @@ from slack_bolt.async_app import AsyncApp
 from bot.commands import CommandTable
 from bot.deps import Deps
 from bot.messages import COMMAND
-from handlers import help
+from handlers import dm, help
+from handlers.home import make_home_listener
 from handlers.router import make_command_listener
 
 # The one table of `/deepgram` subcommands, in the order `help` lists them.
@@ -17,3 +18,12 @@ SUBCOMMANDS = CommandTable([help.SUBCOMMAND])
 def register(app: AsyncApp, deps: Deps) -> None:
     """Attach every listener to `app`."""
     app.command(COMMAND)(make_command_listener(SUBCOMMANDS, deps))
+    app.event("app_home_opened")(make_home_listener(SUBCOMMANDS))
+    app.event("message", matchers=[dm.is_user_dm])(dm.on_direct_message)
+    # Every other message event (the bot's own echoes, edits, channel joins) is acknowledged and
+    # dropped here; without a listener Bolt would leave it unacknowledged and Slack would resend it.
+    app.event("message")(_ignore)
+
+
+async def _ignore() -> None:
+    return None
