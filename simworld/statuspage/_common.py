@@ -97,9 +97,7 @@ def impact_for(statuses: Iterable[str]) -> str:
     Unverified mapping: major outage -> critical, partial outage -> major, degraded -> minor.
     """
     worst = worst_status(statuses)
-    return {"major_outage": "critical", "partial_outage": "major", "degraded_performance": "minor"}.get(
-        worst, "none"
-    )
+    return {"major_outage": "critical", "partial_outage": "major", "degraded_performance": "minor"}.get(worst, "none")
 
 
 # -- time -----------------------------------------------------------------------------------------
