@@ -1,0 +1,121 @@
+"""Run `deepgram-doctor serve` as a real subprocess, the way a user starts it.
+
+Used by the end-to-end tests and the benchmarks: the bot under test is the installed console
+script, started with an environment that points it at the simulated world.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+CONSOLE_SCRIPT = Path(sys.executable).with_name("deepgram-doctor")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class BotProcess:
+    """The bot in a child process; its JSON log lines are collected as they arrive."""
+
+    def __init__(self, env: Mapping[str, str], *args: str) -> None:
+        self.env = {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **env}
+        self.args = ["serve", *args]
+        self.proc: asyncio.subprocess.Process | None = None
+        self.lines: list[str] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._new_line = asyncio.Event()
+
+    @property
+    def logs(self) -> list[dict[str, Any]]:
+        entries = []
+        for line in self.lines:
+            with contextlib.suppress(ValueError):
+                entries.append(json.loads(line))
+        return entries
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    async def start(self, *, ready_timeout: float = 20.0) -> BotProcess:
+        self.proc = await asyncio.create_subprocess_exec(
+            str(CONSOLE_SCRIPT),
+            *self.args,
+            env=self.env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        self._reader = asyncio.create_task(self._read())
+        await self.wait_for_log("ready", timeout=ready_timeout)
+        return self
+
+    async def _read(self) -> None:
+        assert self.proc and self.proc.stdout
+        async for raw in self.proc.stdout:
+            self.lines.append(raw.decode(errors="replace").rstrip("\n"))
+            self._new_line.set()
+        self._new_line.set()
+
+    async def wait_for_log(self, event: str, *, timeout: float = 10.0) -> dict[str, Any]:
+        """Wait until the bot logs `event`; fail with its output if it exits or times out first."""
+        assert self.proc
+
+        async def find() -> dict[str, Any]:
+            while True:
+                for entry in self.logs:
+                    if entry.get("event") == event:
+                        return entry
+                if self.proc is not None and self.proc.returncode is not None and self._reader and self._reader.done():
+                    raise AssertionError(
+                        f"bot exited ({self.proc.returncode}) before logging {event!r}:\n{self.output}"
+                    )
+                self._new_line.clear()
+                await self._new_line.wait()
+
+        try:
+            return await asyncio.wait_for(find(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"bot did not log {event!r} within {timeout}s:\n{self.output}") from None
+
+    async def stop(self) -> int:
+        """SIGTERM, as a container runtime would; returns the exit status."""
+        assert self.proc
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        if self._reader:
+            await self._reader
+        assert self.proc.returncode is not None
+        return self.proc.returncode
+
+
+async def run_to_exit(env: Mapping[str, str], *args: str, timeout: float = 20.0) -> tuple[int, str]:
+    """Run the console script to completion; returns (exit status, combined output)."""
+    proc = await asyncio.create_subprocess_exec(
+        str(CONSOLE_SCRIPT),
+        *args,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode()
