@@ -19,8 +19,22 @@ HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1024 * 1024
 
 
+def _plausibly_signed(request: web.Request) -> bool:
+    """Both signature headers present and the timestamp an integer.
+
+    Bolt verifies the signature itself, but an empty or non-numeric timestamp makes slack_sdk's
+    verifier raise instead of returning False, which would surface as a 500. Such a request is
+    simply unsigned: refuse it here with the same 401 Bolt gives a bad signature.
+    """
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    return timestamp.isascii() and timestamp.isdigit() and signature.startswith("v0=")
+
+
 def build_web_app(app: AsyncApp, deps: Deps) -> web.Application:
     async def events(request: web.Request) -> web.Response:
+        if not _plausibly_signed(request):
+            return web.json_response({"error": "invalid request"}, status=401)
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 

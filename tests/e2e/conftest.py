@@ -7,15 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from simworld.botproc import BotProcess, free_port
 from simworld.slack import FakeSlack, SlackDriver
+from tests.conftest import ROOT
+
+MANIFEST_SCOPES = set(yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"]["bot"])
 
 
 @pytest.fixture
 async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
     """A fake Slack that checks every Web API call against Slack's documented arguments."""
     async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref") as fake:
+        # The workspace grants exactly what manifest.yml asks for, so a missing scope fails a test.
+        fake.workspace.bot_scopes = set(MANIFEST_SCOPES)
         yield fake
         assert fake.contract_violations == []
 
