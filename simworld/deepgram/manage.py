@@ -1,0 +1,283 @@
+"""Management routes (`/v1/projects…`, `/v1/models…`) and the token routes (`/v1/auth/*`), §1.2–§1.3, §3.2."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from . import errors as E
+from .common import (
+    Authed,
+    authenticate,
+    error_response,
+    fake_of,
+    json_response,
+    presented_credentials,
+    request_id,
+)
+from .errors import ErrorReply
+from .models import STT_MODELS, TTS_MODELS, listed_stt, listed_tts, stt_listing
+from .state import ApiKey, Project, iso
+
+
+def _is_uuid(text: str) -> bool:
+    return E.uuid_parse_error(text).endswith("failed to parse a UUID")
+
+
+async def _project_or_error(request: web.Request) -> tuple[Authed, Project] | web.Response:
+    """Authenticate (modern errors), then resolve `{project_id}` (plain-text 404 when malformed)."""
+    dg = fake_of(request)
+    rid = request_id(request)
+    auth = authenticate(request, "manage", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return error_response(request, auth)
+    assert isinstance(auth, Authed)
+    pid = request.match_info["project_id"]
+    if not _is_uuid(pid):
+        # Plain text from the uuid parser, e.g. "UUID parsing failed: … found `p` at 1" (§2.1).
+        return error_response(request, ErrorReply(404, E.uuid_parse_error(pid)))
+    project = dg.projects.get(pid.lower())
+    # A key only sees its own project: another project's id is answered as not found (unverified).
+    if project is None or project.project_id != auth.project.project_id:
+        if dg.project_not_found_form == "legacy":
+            return error_response(request, ErrorReply(404, E.legacy(E.PROJECT_NOT_FOUND_LEGACY, None)))
+        return error_response(request, ErrorReply(404, E.modern(E.PROJECT_NOT_FOUND, rid)))
+    return auth, project
+
+
+def _not_found(request: web.Request, what: str) -> web.Response:
+    """Modern NOT_FOUND for a missing key/balance/model (wording unverified, shaped like project_not_found)."""
+    return error_response(
+        request,
+        ErrorReply(
+            404,
+            {
+                "category": "NOT_FOUND",
+                "message": f"A {what} with the submitted ID cannot be found.",
+                "details": f"Check that you have submitted the intended {what} ID.",
+                "request_id": request_id(request),
+            },
+        ),
+    )
+
+
+async def list_projects(request: web.Request) -> web.Response:
+    """`GET /v1/projects` → the projects the key can see (a key belongs to one project)."""
+    auth = authenticate(request, "manage", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return error_response(request, auth)
+    assert isinstance(auth, Authed)
+    p = auth.project
+    return json_response(request, {"projects": [{"project_id": p.project_id, "name": p.name}]})
+
+
+async def get_project(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}` (OAS `GetProjectV1Response`)."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    _, p = found
+    return json_response(request, {"project_id": p.project_id, "mip_opt_out": p.mip_opt_out, "name": p.name})
+
+
+def _key_json(key: ApiKey, *, full: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"api_key_id": key.api_key_id, "comment": key.comment, "scopes": list(key.scopes)}
+    if full:
+        out["tags"] = list(key.tags)
+    if key.expiration is not None:
+        out["expiration_date"] = iso(key.expiration)
+    out["created"] = iso(key.created)
+    return out
+
+
+async def list_keys(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/keys[?status=active|expired]` (OAS `ListProjectKeysV1Response`)."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    _, p = found
+    dg = fake_of(request)
+    status = request.query.get("status")
+    items = []
+    for key in dg.keys.values():
+        if key.project_id != p.project_id:
+            continue
+        if status == "active" and key.is_expired():
+            continue
+        if status == "expired" and not key.is_expired():
+            continue
+        items.append(
+            {
+                "member": {"member_id": key.member.member_id, "email": key.member.email},
+                "api_key": _key_json(key, full=False),
+            }
+        )
+    return json_response(request, {"api_keys": items})
+
+
+async def get_key(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/keys/{key_id}` (OAS `GetProjectKeyV1Response`)."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    _, p = found
+    dg = fake_of(request)
+    key_id = request.match_info["key_id"]
+    for key in dg.keys.values():
+        if key.project_id == p.project_id and key.api_key_id == key_id:
+            m = key.member
+            member = {
+                "member_id": m.member_id,
+                "email": m.email,
+                "first_name": m.first_name,
+                "last_name": m.last_name,
+                "api_key": _key_json(key, full=True),
+            }
+            return json_response(request, {"item": {"member": member}})
+    return _not_found(request, "key")
+
+
+async def list_balances(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/balances`; an invoiced project has an empty list (§3.2)."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    _, p = found
+    return json_response(request, {"balances": [b.as_json() for b in p.balances]})
+
+
+async def get_balance(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/balances/{balance_id}`."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    _, p = found
+    for b in p.balances:
+        if b.balance_id == request.match_info["balance_id"]:
+            return json_response(request, b.as_json())
+    return _not_found(request, "balance")
+
+
+async def list_purchases(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/purchases` (OAS `ListProjectPurchasesV1Response`)."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    _, p = found
+    return json_response(request, {"orders": [o.as_json() for o in p.purchases]})
+
+
+def _models_body() -> dict[str, Any]:
+    return {"stt": [stt_listing(m) for m in listed_stt()], "tts": [m.listing() for m in listed_tts()]}
+
+
+def _model_by_uuid(model_id: str) -> dict[str, Any] | None:
+    for stt in STT_MODELS.values():
+        if stt.uuid == model_id:
+            return stt_listing(stt)
+    for tts in TTS_MODELS.values():
+        if tts.uuid == model_id:
+            return tts.listing()
+    return None
+
+
+async def list_models(request: web.Request) -> web.Response:
+    """`GET /v1/models` (management auth; a JWT is refused)."""
+    auth = authenticate(request, "manage", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return error_response(request, auth)
+    return json_response(request, _models_body())
+
+
+async def get_model(request: web.Request) -> web.Response:
+    """`GET /v1/models/{model_id}` (a UUID)."""
+    auth = authenticate(request, "manage", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return error_response(request, auth)
+    body = _model_by_uuid(request.match_info["model_id"])
+    return json_response(request, body) if body is not None else _not_found(request, "model")
+
+
+async def list_project_models(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/models`."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    return json_response(request, _models_body())
+
+
+async def get_project_model(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/models/{model_id}`."""
+    found = await _project_or_error(request)
+    if isinstance(found, web.Response):
+        return found
+    body = _model_by_uuid(request.match_info["model_id"])
+    return json_response(request, body) if body is not None else _not_found(request, "model")
+
+
+# -- /v1/auth/* ----------------------------------------------------------------------------------------
+
+
+async def grant(request: web.Request) -> web.Response:
+    """`POST /v1/auth/grant` → `{"access_token": <JWT>, "expires_in": ttl}` (OAS `GrantV1Response`, §1.2)."""
+    dg = fake_of(request)
+    rid = request_id(request)
+    auth = authenticate(request, "auth", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return error_response(request, auth)  # plain text `Invalid credentials.`
+    assert isinstance(auth, Authed)
+    if not auth.key.has_role():
+        # Below Member: the docs FAQ shows 403 FORBIDDEN; a JS-SDK recording shows 400 BAD_REQUEST (§1.2).
+        if dg.grant_denied_form == "bad_request":
+            return error_response(request, ErrorReply(400, E.legacy(E.GRANT_BAD_REQUEST, None)))
+        return error_response(request, ErrorReply(403, E.legacy(E.GRANT_FORBIDDEN, None)))
+    ttl: float = 30.0
+    raw = await request.read()
+    if raw.strip():
+        try:
+            doc = json.loads(raw)
+        except ValueError:
+            return error_response(
+                request,
+                ErrorReply(
+                    400,
+                    {
+                        "category": "INVALID_JSON",
+                        "message": "Invalid JSON submitted.",
+                        "details": "Json deserialize error: expected value at line 1 column 1",
+                        "request_id": rid,
+                    },
+                ),
+            )
+        value = doc.get("ttl_seconds", 30) if isinstance(doc, dict) else 30
+        # The SDK checks 1..3600 client-side (PR #557); the server's own bound is undocumented.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
+            return error_response(
+                request, ErrorReply(400, E.legacy(("BAD_REQUEST", "ttl_seconds must be between 1 and 3600."), rid))
+            )
+        ttl = float(value)
+    token = dg.tokens.mint(auth.key, ttl)
+    dg.notify()
+    expires: float | int = int(ttl) if float(ttl).is_integer() else ttl
+    return json_response(request, {"access_token": token, "expires_in": expires})
+
+
+async def token_details(request: web.Request) -> web.Response:
+    """`GET /v1/auth/token` → details of the key. The real shape is undocumented (§1.3): ours mirrors keys."""
+    dg = fake_of(request)
+    auth = authenticate(request, "auth", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return error_response(request, auth)
+    assert isinstance(auth, Authed)
+    key = auth.key
+    project = dg.projects[key.project_id]
+    return json_response(
+        request,
+        {
+            "project": {"project_id": project.project_id, "name": project.name},
+            "member": {"member_id": key.member.member_id, "email": key.member.email},
+            "api_key": _key_json(key, full=True),
+        },
+    )
