@@ -52,6 +52,8 @@ class Subcommand:
     summary: str
     run: Handler = field(repr=False, compare=False)
     aliases: tuple[str, ...] = ()
+    #: Shown at once as the acknowledgement when the work takes a few seconds.
+    ack_text: str | None = None
 
     @property
     def full_usage(self) -> str:

@@ -41,6 +41,8 @@ class Settings:
     deepgram_status_url: str = DEFAULT_STATUS_URL
     db_path: str = DEFAULT_DB
     status_poll_seconds: float = 60.0
+    probe_timeout_seconds: float = 10.0
+    probe_stream_speed: float = 1.0
     port: int = 3000
     transport: Transport = "socket"
 
@@ -62,9 +64,14 @@ class Settings:
         return [v for v in values if v]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str], *, force_http: bool = False) -> Settings:
-        """Build settings from `environ`; raise `ConfigError` listing every problem found."""
+    def from_env(cls, environ: Mapping[str, str], *, force_http: bool = False, slack: bool = True) -> Settings:
+        """Build settings from `environ`; raise `ConfigError` listing every problem found.
+
+        With `slack=False` (terminal commands such as `deepgram-doctor status`) the Slack
+        variables are neither required nor checked.
+        """
         problems: list[str] = []
+        slack_problems: list[str] = []
 
         def text(name: str) -> str | None:
             value = environ.get(name, "").strip()
@@ -72,13 +79,13 @@ class Settings:
 
         bot_token = text("SLACK_BOT_TOKEN")
         if bot_token is None:
-            problems.append("SLACK_BOT_TOKEN is required (the bot token, xoxb-…, from OAuth & Permissions).")
+            slack_problems.append("SLACK_BOT_TOKEN is required (the bot token, xoxb-…, from OAuth & Permissions).")
         elif not _BOT_TOKEN.match(bot_token):
-            problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+            slack_problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
 
         app_token = text("SLACK_APP_TOKEN")
         if app_token is not None and not _APP_TOKEN.match(app_token):
-            problems.append(
+            slack_problems.append(
                 "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → "
                 "App-Level Tokens, scope connections:write)."
             )
@@ -86,7 +93,7 @@ class Settings:
 
         signing_secret = text("SLACK_SIGNING_SECRET")
         if transport == "http" and signing_secret is None:
-            problems.append(
+            slack_problems.append(
                 "SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); "
                 "set SLACK_APP_TOKEN instead to use Socket Mode."
             )
@@ -102,13 +109,16 @@ class Settings:
             problems.append("DEEPGRAM_API_KEY does not look like a Deepgram API key (check for a stray prefix).")
 
         poll = _number(environ, "STATUS_POLL_SECONDS", 60.0, problems, minimum=0.01)
+        probe_timeout = _number(environ, "PROBE_TIMEOUT_SECONDS", 10.0, problems, minimum=0.1, maximum=120)
+        stream_speed = _number(environ, "PROBE_STREAM_SPEED", 1.0, problems, minimum=0.1, maximum=1000)
         port = _number(environ, "PORT", 3000, problems, minimum=1, maximum=65535, integer=True)
 
+        if slack:
+            problems = slack_problems + problems
         if problems:
             raise ConfigError(problems)
-        assert bot_token is not None
         return cls(
-            slack_bot_token=bot_token,
+            slack_bot_token=bot_token or "",
             slack_app_token=app_token,
             slack_signing_secret=signing_secret,
             slack_api_url=slack_api_url,
@@ -117,6 +127,8 @@ class Settings:
             deepgram_status_url=status_url,
             db_path=text("DEEPGRAM_DOCTOR_DB") or DEFAULT_DB,
             status_poll_seconds=float(poll),
+            probe_timeout_seconds=float(probe_timeout),
+            probe_stream_speed=float(stream_speed),
             port=int(port),
             transport=transport,
         )

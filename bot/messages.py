@@ -37,3 +37,10 @@ HOME_INTRO = (
     "Type a command in any channel:"
 )
 HOME_FOOTER = "You can also write to me here, in the Messages tab."
+
+STATUS_CHECKING = "Checking Deepgram: status page and live probes, a few seconds…"
+STATUS_REPORT_GONE = "That report is no longer stored. Run `/deepgram status` again and share the new one."
+
+
+def shared_by(user_id: str) -> str:
+    return f"Shared by <@{user_id}> from `/deepgram status`"

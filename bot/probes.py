@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import time
 import wave
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any, Literal
@@ -25,6 +26,8 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from bot.deepgram import DeepgramError, auth_header, close_reason_code, parse_error, ws_url
 from bot.topics import Topic
+
+log = logging.getLogger(__name__)
 
 Surface = Literal["auth", "rest", "streaming", "tts"]
 ProbeState = Literal["ok", "degraded", "failed", "skipped"]
@@ -164,7 +167,8 @@ class _Trace:
         self.start = time.perf_counter()
         self.marks: dict[str, float] = {}
 
-    def __call__(self, name: str, info: Mapping[str, Any]) -> None:
+    async def __call__(self, name: str, info: Mapping[str, Any]) -> None:
+        # httpcore awaits the hook on async clients.
         self.marks.setdefault(name, time.perf_counter())
 
     def _span(self, begin: str, end: str) -> float | None:
@@ -538,6 +542,15 @@ def _ws_transcript(data: Mapping[str, Any]) -> str:
 # -- all together ------------------------------------------------------------------------------
 
 
+async def _contained(surface: Surface, probe: Awaitable[ProbeResult]) -> ProbeResult:
+    """Last line of the never-raise promise: a bug in one probe must not sink the others."""
+    try:
+        return await probe
+    except Exception:
+        log.exception("probe crashed", extra={"surface": surface})
+        return ProbeResult(surface, "failed", "The probe itself failed; see the bot's log")
+
+
 @dataclass(frozen=True)
 class ProbeRun:
     results: Mapping[Surface, ProbeResult]
@@ -552,7 +565,10 @@ async def run_probes(http: httpx.AsyncClient, cfg: ProbeConfig, clip: Clip | Non
     clip = clip or Clip.load()
     start = time.perf_counter()
     auth, rest, streaming, tts = await asyncio.gather(
-        probe_auth(http, cfg), probe_rest(http, cfg, clip), probe_streaming(cfg, clip), probe_tts(http, cfg)
+        _contained("auth", probe_auth(http, cfg)),
+        _contained("rest", probe_rest(http, cfg, clip)),
+        _contained("streaming", probe_streaming(cfg, clip)),
+        _contained("tts", probe_tts(http, cfg)),
     )
     results: dict[Surface, ProbeResult] = {"auth": auth, "rest": rest, "streaming": streaming, "tts": tts}
     return ProbeRun(results, round((time.perf_counter() - start) * 1000, 1))

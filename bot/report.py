@@ -92,7 +92,7 @@ def _official_text(report: StatusReport, surface: Surface) -> str:
 def _probe_text(result: ProbeResult) -> str:
     parts = [f"{_STATE_EMOJI[result.state]} {escape(result.summary)}"]
     if result.elapsed_ms is not None and result.state != "skipped":
-        parts[0] += f" ({_duration(result.elapsed_ms)})"
+        parts[0] += f" · {_duration(result.elapsed_ms)}"
     error = result.error
     if error and (error.code or error.message):
         said = " ".join(
@@ -204,14 +204,19 @@ def report_text(report: StatusReport) -> str:
     for surface in SURFACES:
         result = report.probes.results[surface]
         component = report.components.get(surface)
-        official = component.status if component else ("unavailable" if report.summary is None else "not listed")
+        official = (
+            component.status.replace("_", " ")
+            if component
+            else ("unavailable" if report.summary is None else "not listed")
+        )
         took = (
             f" ({_duration(result.elapsed_ms)})" if result.elapsed_ms is not None and result.state != "skipped" else ""
         )
         lines.append(f"{SURFACE_LABELS[surface]:<24} official: {official:<22} probe: {result.state}{took}")
         lines.append(f"{'':<24} {result.summary}")
         if result.error and (result.error.code or result.error.message):
-            lines.append(f"{'':<24} Deepgram said: {result.error.code or ''} {result.error.message or ''}".rstrip())
+            said = " ".join(x for x in (result.error.code, result.error.message) if x)
+            lines.append(f"{'':<24} Deepgram said: {said}")
         if result.topic and result.state in ("failed", "degraded"):
             lines.append(f"{'':<24} see: /deepgram why {result.topic.value}")
     if report.summary:

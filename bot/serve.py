@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 
+import httpx
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -26,6 +27,8 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+USER_AGENT = "deepgram-doctor (+https://github.com/deepgram-doctor)"
+
 
 class StartupError(Exception):
     """The bot cannot start; the message says why and is safe to print."""
@@ -39,7 +42,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         loop.add_signal_handler(sig, stop.set)
 
     store = Store.open(settings.db_path)
-    deps = Deps(settings=settings, store=store)
+    http = httpx.AsyncClient(headers={"User-Agent": USER_AGENT})
+    deps = Deps.build(settings, store, http)
     app = create_app(settings, deps)
     try:
         await _check_bot_token(app.client)
@@ -53,6 +57,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         finally:
             scheduler.shutdown(wait=False)
     finally:
+        await http.aclose()
         store.close()
         log.info("stopped")
 

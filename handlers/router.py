@@ -48,35 +48,35 @@ async def dispatch(invocation: Invocation, deps: Deps) -> Reply:
     sub = table.lookup(invocation.name)
     if sub is None:
         return unknown_subcommand_reply(invocation.name, table)
+    return await guarded(
+        sub.run(invocation, deps), what=sub.name, user=invocation.user_id, channel=invocation.channel_id
+    )
+
+
+async def guarded(work: Awaitable[Reply], *, what: str, user: str, channel: str) -> Reply:
+    """The error boundary: a `BotError` becomes its own message, anything else a generic one."""
     try:
-        return await sub.run(invocation, deps)
+        return await work
     except BotError as exc:
-        log.info(
-            "subcommand refused",
-            extra={"subcommand": sub.name, "reason": type(exc).__name__, "user": invocation.user_id},
-        )
+        log.info("request refused", extra={"what": what, "reason": type(exc).__name__, "user": user})
         return error_reply(exc.user_message)
     except Exception:
         correlation_id = new_correlation_id()
         log.exception(
-            "subcommand failed",
-            extra={
-                "correlation_id": correlation_id,
-                "subcommand": sub.name,
-                "user": invocation.user_id,
-                "channel": invocation.channel_id,
-            },
+            "request failed",
+            extra={"correlation_id": correlation_id, "what": what, "user": user, "channel": channel},
         )
         return error_reply(messages.internal_error(correlation_id))
 
 
-async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str) -> None:
-    """Post `reply` to the command's response_url; failures are logged, not raised."""
+async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str, replace_original: bool | None = None) -> None:
+    """Post `reply` to the request's response_url; failures are logged, not raised."""
     try:
         response = await respond(
             text=reply.text,
             blocks=reply.blocks,
             response_type="in_channel" if reply.in_channel else "ephemeral",
+            replace_original=replace_original,
         )
     except Exception:
         log.exception("response_url post failed", extra={"subcommand": subcommand})
@@ -92,8 +92,10 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
     """Build the Bolt listener for `/deepgram`, closed over the table and dependencies."""
 
     async def on_deepgram(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
         name, args = parse(command.get("text", ""))
+        sub = table.lookup(name) if name else None
+        # Acknowledge before any work: Slack gives a slash command 3 seconds.
+        await ack(sub.ack_text if sub and sub.ack_text else "")
         invocation = Invocation(
             name=name,
             args=args,

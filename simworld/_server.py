@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, Self
 
 from aiohttp import web
 
 
-class LoopbackServer:
+class LoopbackServer(ABC):
     """Serve an aiohttp application on 127.0.0.1 (port 0 unless told otherwise).
 
     Subclasses build their routes in `build_app()`. The server runs on the event loop that
@@ -22,8 +23,9 @@ class LoopbackServer:
         self.port: int = 0
         self._waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
 
-    def build_app(self) -> web.Application:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def build_app(self) -> web.Application:
+        """The aiohttp application with the fake's routes."""
 
     @property
     def base_url(self) -> str:
@@ -33,9 +35,7 @@ class LoopbackServer:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:
-        self._runner = web.AppRunner(
-            self.build_app(), handle_signals=False, access_log=None, shutdown_timeout=0.5
-        )
+        self._runner = web.AppRunner(self.build_app(), handle_signals=False, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         self._site = web.TCPSite(self._runner, host, port)
         await self._site.start()

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the fake Slack, and the real bot process pointed at it, in either transport."""
+"""End-to-end fixtures: the simulated world, and the real bot process pointed at it, in either transport."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.probes import Clip
 from simworld.botproc import BotProcess, free_port
+from simworld.deepgram import Clip as FakeClip
+from simworld.deepgram import FakeDeepgram
 from simworld.slack import FakeSlack, SlackDriver
+from simworld.statuspage import FakeStatusPage
 from tests.conftest import ROOT
 
 MANIFEST_SCOPES = set(yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"]["bot"])
+PROBE_SENTENCE = "Testing Deepgram speech recognition, one two three."
 
 
 @pytest.fixture
@@ -26,6 +31,32 @@ async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
         assert fake.contract_violations == []
 
 
+@pytest.fixture
+async def deepgram() -> AsyncIterator[FakeDeepgram]:
+    """A healthy fake Deepgram that knows what the bot's probe clip says."""
+    async with FakeDeepgram() as fake:
+        fake.register_clip(FakeClip(audio=Clip.load().wav, transcript=PROBE_SENTENCE))
+        yield fake
+
+
+@pytest.fixture
+async def statuspage() -> AsyncIterator[FakeStatusPage]:
+    async with FakeStatusPage() as fake:
+        yield fake
+
+
+@dataclass
+class World:
+    slack: FakeSlack
+    deepgram: FakeDeepgram
+    statuspage: FakeStatusPage
+
+
+@pytest.fixture
+def world(slack: FakeSlack, deepgram: FakeDeepgram, statuspage: FakeStatusPage) -> World:
+    return World(slack, deepgram, statuspage)
+
+
 @dataclass
 class RunningBot:
     process: BotProcess
@@ -33,11 +64,18 @@ class RunningBot:
     transport: str
 
 
-def bot_env(slack: FakeSlack, tmp_path: Path, transport: str) -> dict[str, str]:
+def bot_env(world: World, tmp_path: Path, transport: str) -> dict[str, str]:
+    slack = world.slack
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_API_URL": slack.api_url,
+        "DEEPGRAM_API_URL": world.deepgram.base_url,
+        "DEEPGRAM_API_KEY": world.deepgram.api_key,
+        "DEEPGRAM_STATUS_URL": world.statuspage.base_url,
         "DEEPGRAM_DOCTOR_DB": str(tmp_path / "doctor.db"),
+        # Stream the 3-second probe clip 50x faster than real time, and don't wait long for the dead.
+        "PROBE_STREAM_SPEED": "50",
+        "PROBE_TIMEOUT_SECONDS": "3",
     }
     if transport == "socket":
         env["SLACK_APP_TOKEN"] = slack.app_token
@@ -47,24 +85,29 @@ def bot_env(slack: FakeSlack, tmp_path: Path, transport: str) -> dict[str, str]:
     return env
 
 
-async def start_bot(slack: FakeSlack, tmp_path: Path, transport: str) -> RunningBot:
-    env = bot_env(slack, tmp_path, transport)
+async def start_bot(world: World, tmp_path: Path, transport: str) -> RunningBot:
+    env = bot_env(world, tmp_path, transport)
     process = await BotProcess(env).start()
     app_url = f"http://127.0.0.1:{env['PORT']}/slack/events" if transport == "http" else None
     if transport == "socket":
-        await slack.socket.wait_connected(timeout=10)
-    return RunningBot(process=process, driver=SlackDriver(slack, app_url=app_url), transport=transport)
+        await world.slack.socket.wait_connected(timeout=10)
+    return RunningBot(process=process, driver=SlackDriver(world.slack, app_url=app_url), transport=transport)
+
+
+async def stop_bot(running: RunningBot, world: World) -> None:
+    status = await running.process.stop()
+    assert status == 0, running.process.output
+    secrets = (world.slack.bot_token, world.slack.app_token, world.slack.signing_secret, world.deepgram.api_key)
+    for secret in secrets:
+        assert secret not in running.process.output
+    assert "Traceback" not in running.process.output
 
 
 @pytest.fixture(params=["http", "socket"])
-async def bot(request: pytest.FixtureRequest, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    """`deepgram-doctor serve` running against the fake Slack, once per transport."""
-    running = await start_bot(slack, tmp_path, request.param)
+async def bot(request: pytest.FixtureRequest, world: World, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """`deepgram-doctor serve` running against the simulated world, once per transport."""
+    running = await start_bot(world, tmp_path, request.param)
     try:
         yield running
     finally:
-        status = await running.process.stop()
-        assert status == 0, running.process.output
-        for secret in (slack.bot_token, slack.app_token, slack.signing_secret):
-            assert secret not in running.process.output
-        assert "Traceback" not in running.process.output
+        await stop_bot(running, world)

@@ -13,16 +13,16 @@ import pytest
 
 from simworld.botproc import free_port, run_to_exit
 from simworld.slack import FakeSlack
-from tests.e2e.conftest import RunningBot, start_bot
+from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 
 
 @pytest.fixture
-async def http_bot(slack: FakeSlack, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    running = await start_bot(slack, tmp_path, "http")
+async def http_bot(world: World, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = await start_bot(world, tmp_path, "http")
     try:
         yield running
     finally:
-        assert await running.process.stop() == 0
+        await stop_bot(running, world)
 
 
 def command_body(slack: FakeSlack, response_url: str, text: str = "help") -> bytes:
