@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.blocks import MAX_BLOCKS, clip, context, escape, header, section
+from bot.blocks import MAX_BLOCKS, clip, context, escape, header, section, unescape
 from bot.commands import Block
 from bot.probes import SURFACES, ProbeResult, ProbeRun, Surface
 from bot.statuspage import Component, Incident, Summary, SummaryFetch
@@ -89,10 +89,29 @@ def _official_text(report: StatusReport, surface: Surface) -> str:
     return "Official: " + _COMPONENT_TEXT.get(component.status, escape(component.status))
 
 
+# Phase timings in the order they happen, with the words a reader knows them by.
+_PHASES = (
+    ("connect_ms", "connect"),
+    ("tls_ms", "TLS"),
+    ("ttfb_ms", "first byte"),
+    ("handshake_ms", "handshake"),
+    ("first_result_ms", "first result"),
+    ("final_ms", "final"),
+)
+
+
+def phase_line(result: ProbeResult) -> str:
+    """`connect 12 ms · TLS 40 ms · first byte 320 ms`: network time vs Deepgram's time."""
+    return " · ".join(f"{label} {_duration(result.timings[key])}" for key, label in _PHASES if key in result.timings)
+
+
 def _probe_text(result: ProbeResult) -> str:
     parts = [f"{_STATE_EMOJI[result.state]} {escape(result.summary)}"]
     if result.elapsed_ms is not None and result.state != "skipped":
         parts[0] += f" · {_duration(result.elapsed_ms)}"
+        phases = phase_line(result)
+        if phases:
+            parts.append(f"_{phases}_")
     error = result.error
     if error and (error.code or error.message):
         said = " ".join(
@@ -200,7 +219,7 @@ def report_fallback(report: StatusReport) -> str:
 
 
 def report_text(report: StatusReport) -> str:
-    lines = [report.verdict.headline, report.verdict.explanation.replace("`", "").replace("*", ""), ""]
+    lines = [report.verdict.headline, unescape(report.verdict.explanation.replace("`", "").replace("*", "")), ""]
     for surface in SURFACES:
         result = report.probes.results[surface]
         component = report.components.get(surface)
@@ -214,6 +233,8 @@ def report_text(report: StatusReport) -> str:
         )
         lines.append(f"{SURFACE_LABELS[surface]:<24} official: {official:<22} probe: {result.state}{took}")
         lines.append(f"{'':<24} {result.summary}")
+        if phase_line(result):
+            lines.append(f"{'':<24} {phase_line(result)}")
         if result.error and (result.error.code or result.error.message):
             said = " ".join(x for x in (result.error.code, result.error.message) if x)
             lines.append(f"{'':<24} Deepgram said: {said}")

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.blocks import escape
 from bot.probes import ProbeResult, Surface
 from bot.statuspage import Component, Incident, Summary
 from bot.topics import Topic
@@ -121,7 +122,7 @@ def decide(summary: Summary | None, probes: Mapping[Surface, ProbeResult], *, ke
             failing,
         )
     if reported:
-        names = ", ".join(f"*{i.name}*" for i in incidents) or "a degraded component"
+        names = _incident_names(incidents) or "a degraded component"
         confirmed = [s for s in failing if _surface_affected(s, summary)]
         tail = f" Our own probes confirm it on {_names(confirmed)}." if confirmed else ""
         return Verdict(
@@ -175,7 +176,7 @@ def decide(summary: Summary | None, probes: Mapping[Surface, ProbeResult], *, ke
         return Verdict(
             "maintenance",
             "All probes pass; Deepgram has maintenance in progress",
-            "Maintenance: " + ", ".join(f"*{m.name}*" for m in active_maintenance) + ".",
+            "Maintenance: " + _incident_names(active_maintenance) + ".",
             incidents=incidents,
         )
     if summary is None:
@@ -185,6 +186,14 @@ def decide(summary: Summary | None, probes: Mapping[Surface, ProbeResult], *, ke
             "Deepgram's status page could not be read, but every probe with our key succeeded.",
         )
     return Verdict("all_good", "All good", "Deepgram reports no problem and every probe with our key succeeded.")
+
+
+def _incident_names(items: Sequence[Incident], limit: int = 3) -> str:
+    """`*A*, *B* and 2 more`, escaped for mrkdwn: names come from the status page."""
+    names = [f"*{escape(i.name)}*" for i in items[:limit]]
+    if len(items) > limit:
+        names.append(f"{len(items) - limit} more")
+    return ", ".join(names)
 
 
 def _reported_problems(summary: Summary | None) -> bool:

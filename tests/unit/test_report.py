@@ -1,0 +1,115 @@
+"""Rendering the status report: Slack limits, escaping, local-time tokens, text and JSON forms."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.deepgram import DeepgramError
+from bot.probes import ProbeResult, ProbeRun
+from bot.report import build_report, phase_line, report_blocks, report_json, report_text
+from bot.statuspage import SummaryFetch, parse_summary
+from bot.topics import Topic
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def probes(**overrides: ProbeResult) -> ProbeRun:
+    results = {s: ProbeResult(s, "ok", "Fine", elapsed_ms=120.0) for s in ("auth", "rest", "streaming", "tts")}
+    results.update(overrides)  # type: ignore[arg-type]
+    return ProbeRun(results, 130.0)  # type: ignore[arg-type]
+
+
+def noisy_summary() -> dict[str, Any]:
+    incidents = [
+        {
+            "id": f"inc{i:09d}",
+            "name": f"<!channel> outage {i} & more",
+            "status": "investigating",
+            "impact": "major",
+            "shortlink": f"https://stspg.io/inc{i}",
+            "created_at": "2026-11-24T11:00:00Z",
+            "incident_updates": [
+                {"id": "u", "status": "investigating", "body": "x" * 5000, "display_at": "2026-11-24T11:05:00Z"}
+            ],
+        }
+        for i in range(20)
+    ]
+    components = [{"id": f"c{i}", "name": f"Component {i}", "status": "operational"} for i in range(200)]
+    return {
+        "status": {"indicator": "major"},
+        "components": components,
+        "incidents": incidents,
+        "scheduled_maintenances": [],
+    }
+
+
+def test_limits_and_escaping_with_a_noisy_page() -> None:
+    """20 incidents with huge bodies and 200 components stay within Block Kit limits, escaped."""
+    summary = parse_summary(noisy_summary())
+    report = build_report(
+        SummaryFetch("fresh", summary, 10.0),
+        probes(),
+        key_configured=True,
+        checked_at=NOW,
+        status_url="https://status.deepgram.com",
+    )
+    blocks = report_blocks(report, run_id=7)
+    assert len(blocks) <= 50
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+        for element in block.get("elements", []):
+            if element.get("type") == "mrkdwn":
+                assert len(element["text"]) <= 2000
+    dumped = json.dumps(blocks)
+    assert "<!channel>" not in dumped and "&lt;!channel&gt; outage 0 &amp; more" in dumped
+    assert "<!date^1795518000^" in dumped  # the incident start, shown in each reader's zone
+
+
+def test_failure_row_carries_deepgram_words_topic_and_request_id() -> None:
+    """A failed probe shows Deepgram's code and message (escaped), the playbook and the request id."""
+    failed = ProbeResult(
+        "rest",
+        "failed",
+        "Deepgram rejected the key (401)",
+        Topic.UNAUTHORIZED,
+        80.0,
+        {"connect_ms": 12.0, "ttfb_ms": 70.0},
+        401,
+        error=DeepgramError(401, "INVALID_AUTH", "Invalid <credentials>.", "req-1"),
+        request_id="req-1",
+    )
+    report = build_report(
+        SummaryFetch("error", None, 5.0, None, "timed out"),
+        probes(rest=failed),
+        key_configured=True,
+        checked_at=NOW,
+        status_url="https://status.deepgram.com",
+    )
+    text = json.dumps(report_blocks(report))
+    assert "`INVALID_AUTH` Invalid &lt;credentials&gt;." in text
+    assert "`/deepgram why 401`" in text and "Request id: `req-1`" in text
+    assert "could not be read (timed out)" in text
+    assert phase_line(failed) == "connect 12 ms · first byte 70 ms"
+    assert "Deepgram said: INVALID_AUTH Invalid <credentials>." in report_text(report)
+    as_json = report_json(report)
+    assert as_json["verdict"]["kind"] == "key_rejected" and as_json["probes"]["rest"]["error_code"] == "INVALID_AUTH"
+    assert as_json["official"]["state"] == "error"
+
+
+def test_shared_copy_has_no_buttons() -> None:
+    """The stored copy for "Post to channel" has no actions block; the interactive one has both buttons."""
+    report = build_report(
+        SummaryFetch("fresh", parse_summary({"status": {"indicator": "none"}}), 1.0),
+        probes(),
+        key_configured=True,
+        checked_at=NOW,
+        status_url="https://status.deepgram.com",
+    )
+    assert not [b for b in report_blocks(report, interactive=False) if b["type"] == "actions"]
+    (actions,) = [b for b in report_blocks(report, run_id=3) if b["type"] == "actions"]
+    assert [e["value"] for e in actions["elements"]] == ["3", "3"]
