@@ -6,8 +6,10 @@ import logging
 import uuid
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -21,15 +23,21 @@ from bot.deps import Deps
 log = logging.getLogger(__name__)
 
 
-def create_web_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client: honours 429 `Retry-After` and retries dropped connections."""
+def create_web_client(
+    settings: Settings, *, wait_on_rate_limit: bool = True, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """The Web API client: retries dropped connections and, unless told not to, waits out 429s.
+
+    The alert courier passes `wait_on_rate_limit=False`: it schedules its own retry after
+    `Retry-After` instead of holding a delivery slot while sleeping. It also passes a long-lived
+    `session`: without one slack_sdk opens a new connection for every call, which caps a fan-out
+    to hundreds of channels at a few hundred calls a second.
+    """
+    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler(max_retry_count=2)]
+    if wait_on_rate_limit:
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     return AsyncWebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-        ],
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=handlers, session=session
     )
 
 

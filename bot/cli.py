@@ -10,17 +10,23 @@ import os
 import sys
 import urllib.request
 from collections.abc import Sequence
+from pathlib import Path
 
 import httpx
 
+from bot.blocks import unescape
 from bot.config import Settings
 from bot.deps import Deps
-from bot.errors import ConfigError
+from bot.errors import BotError, ConfigError, UsageError
 from bot.log import configure_logging
+from bot.messages import SPEAK_NO_KEY
+from bot.mp3 import duration_seconds
 from bot.report import StatusReport, report_json, report_text
 from bot.serve import USER_AGENT, StartupError, serve
+from bot.speak import speak_to_bytes, tts_config_for, voices_text
 from bot.status import check_status, record_report
 from bot.store import Store
+from bot.tts import BUILTIN_VOICES, PRICING_URL, VoiceCatalog, fetch_catalog
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -47,6 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
         "The run is stored for history only when DEEPGRAM_DOCTOR_DB is set.",
     )
     status_parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    speak_parser = commands.add_parser(
+        "speak",
+        help="synthesise text with a Deepgram Aura voice into one MP3 (as /deepgram speak does)",
+        description="Synthesise TEXT with DEEPGRAM_API_KEY into one MP3: long text is split at sentence "
+        "boundaries, synthesised in parallel and joined. TEXT '-' reads standard input. Exit status: 0 "
+        "written, 1 Deepgram or the network failed, 2 bad input or configuration.",
+    )
+    speak_parser.add_argument("text", nargs="?", default="", help="what to say ('-' for standard input)")
+    speak_parser.add_argument("--voice", help="Aura model, e.g. aura-2-thalia-en (the default)")
+    speak_parser.add_argument("-o", "--output", default="speech.mp3", help="MP3 file to write ('-' for stdout)")
+    speak_parser.add_argument("--voices", action="store_true", help="list the voices and exit")
     commands.add_parser(
         "healthcheck",
         help="exit 0 if the bot's HTTP endpoint is healthy (for container health checks)",
@@ -62,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(run_healthcheck())
     if args.command == "status":
         sys.exit(run_status(as_json=args.json))
+    if args.command == "speak":
+        sys.exit(run_speak(args.text, voice=args.voice, output=args.output, list_voices=args.voices))
     sys.exit(run_serve(force_http=args.http))
 
 
@@ -109,6 +128,53 @@ async def _check_once(settings: Settings, db_path: str) -> StatusReport:
             return report
     finally:
         store.close()
+
+
+def run_speak(text: str, *, voice: str | None, output: str, list_voices: bool) -> int:
+    try:
+        settings = Settings.from_env(os.environ, slack=False)
+    except ConfigError as exc:
+        return _report_config_problems(exc)
+    configure_logging(settings.secrets(), level=logging.WARNING)
+    if not settings.deepgram_api_key and not list_voices:
+        print(f"deepgram-doctor: {SPEAK_NO_KEY}", file=sys.stderr)
+        return EXIT_CONFIG
+    if text == "-":
+        text = sys.stdin.read()
+    if not text.strip() and not list_voices:
+        print("deepgram-doctor speak: give the text to say ('-' reads it from standard input)", file=sys.stderr)
+        return EXIT_CONFIG
+    return asyncio.run(_speak_once(settings, text, voice, output, list_voices))
+
+
+async def _speak_once(settings: Settings, text: str, voice: str | None, output: str, list_voices: bool) -> int:
+    async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as http:
+        if list_voices:
+            cfg = tts_config_for(settings)
+            catalog = await fetch_catalog(http, cfg) if cfg else VoiceCatalog(BUILTIN_VOICES, live=False, note="no key")
+            print(voices_text(catalog))
+            return EXIT_OK
+        try:
+            spoken = await speak_to_bytes(settings, http, text, voice)
+        except UsageError as exc:
+            print(f"deepgram-doctor: {unescape(exc.user_message)}", file=sys.stderr)
+            return EXIT_CONFIG
+        except BotError as exc:
+            print(f"deepgram-doctor: {unescape(exc.user_message)}", file=sys.stderr)
+            return EXIT_FAILURE
+    if output == "-":
+        sys.stdout.buffer.write(spoken.audio)
+        sys.stdout.buffer.flush()
+    else:
+        Path(output).write_bytes(spoken.audio)
+    s = spoken.speak
+    print(
+        f"Wrote {output if output != '-' else 'stdout'}: {s.chars:,} characters with {s.voice} in "
+        f"{len(s.pieces)} request(s), {len(spoken.audio):,} bytes, {duration_seconds(spoken.audio):.1f} s of audio; "
+        f"{spoken.cost} (rough pay-as-you-go estimate, see {PRICING_URL}).",
+        file=sys.stderr if output == "-" else sys.stdout,
+    )
+    return EXIT_OK
 
 
 def run_healthcheck() -> int:

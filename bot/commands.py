@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from bot.messages import COMMAND
 
 if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
     from bot.deps import Deps
 
 Block = dict[str, Any]
@@ -40,6 +42,8 @@ class Invocation:
     channel_id: str
     team_id: str
     table: CommandTable = field(repr=False)
+    #: The request's Slack Web API client, for subcommands that post or upload themselves.
+    client: AsyncWebClient | None = field(default=None, repr=False)
 
 
 Handler = Callable[[Invocation, "Deps"], Awaitable[Reply]]

@@ -43,6 +43,13 @@ class Settings:
     status_poll_seconds: float = 60.0
     probe_timeout_seconds: float = 10.0
     probe_stream_speed: float = 1.0
+    probe_interval_seconds: float = 300.0
+    balance_alert_usd: float | None = 10.0
+    alert_hold_polls: int = 1
+    probe_fail_runs: int = 2
+    probe_recover_runs: int = 2
+    alert_pace_seconds: float = 1.0
+    speak_max_chars: int = 5000
     port: int = 3000
     transport: Transport = "socket"
 
@@ -111,6 +118,19 @@ class Settings:
         poll = _number(environ, "STATUS_POLL_SECONDS", 60.0, problems, minimum=0.01)
         probe_timeout = _number(environ, "PROBE_TIMEOUT_SECONDS", 10.0, problems, minimum=0.1, maximum=120)
         stream_speed = _number(environ, "PROBE_STREAM_SPEED", 1.0, problems, minimum=0.1, maximum=1000)
+        probe_interval = _number(environ, "PROBE_INTERVAL_SECONDS", 300.0, problems, minimum=0)
+        if 0 < probe_interval < 1:
+            problems.append("PROBE_INTERVAL_SECONDS must be 0 (disabled) or at least 1.")
+        # Unset means the default; set but empty means "no balance alerts".
+        balance_alert: float | None = None
+        if environ.get("BALANCE_ALERT_USD", "10").strip():
+            balance_alert = _number(environ, "BALANCE_ALERT_USD", 10.0, problems, minimum=0)
+        hold_polls = _number(environ, "ALERT_HOLD_POLLS", 1, problems, minimum=0, maximum=10, integer=True)
+        fail_runs = _number(environ, "PROBE_FAIL_RUNS", 2, problems, minimum=1, maximum=100, integer=True)
+        recover_runs = _number(environ, "PROBE_RECOVER_RUNS", 2, problems, minimum=1, maximum=100, integer=True)
+        pace = _number(environ, "ALERT_PACE_SECONDS", 1.0, problems, minimum=0, maximum=60)
+        # The most characters one /deepgram speak may synthesise (it spends the team's credits).
+        speak_max_chars = _number(environ, "SPEAK_MAX_CHARS", 5000, problems, minimum=1, maximum=100_000, integer=True)
         port = _number(environ, "PORT", 3000, problems, minimum=1, maximum=65535, integer=True)
 
         if slack:
@@ -129,6 +149,13 @@ class Settings:
             status_poll_seconds=float(poll),
             probe_timeout_seconds=float(probe_timeout),
             probe_stream_speed=float(stream_speed),
+            probe_interval_seconds=float(probe_interval),
+            balance_alert_usd=balance_alert,
+            alert_hold_polls=int(hold_polls),
+            probe_fail_runs=int(fail_runs),
+            probe_recover_runs=int(recover_runs),
+            alert_pace_seconds=float(pace),
+            speak_max_chars=int(speak_max_chars),
             port=int(port),
             transport=transport,
         )

@@ -14,6 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
+from bot.topics import Topic
+
 # A JWT from /v1/auth/grant: three base64url segments, the header starting `eyJ`.
 _JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _MAX_MESSAGE = 300
@@ -93,3 +97,27 @@ def close_reason_code(reason: str) -> str | None:
     if NET_0001_HINT in reason.lower():
         return "NET-0001"
     return None
+
+
+@dataclass(frozen=True)
+class TransportFailure:
+    """Why no answer came at all, in words, and the playbook that explains it."""
+
+    summary: str
+    topic: Topic
+
+    @property
+    def clause(self) -> str:
+        """The summary as the middle of a sentence (lower-case first letter)."""
+        return self.summary[:1].lower() + self.summary[1:]
+
+
+def transport_failure(exc: BaseException, timeout: float) -> TransportFailure:
+    """Map httpx's exception tree (and asyncio timeouts) to what a user should hear."""
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return TransportFailure(f"No answer from Deepgram within {timeout:g} s", Topic.TIMEOUT)
+    if isinstance(exc, httpx.ConnectError):
+        return TransportFailure("Could not connect to Deepgram (refused or unreachable)", Topic.NETWORK)
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return TransportFailure("The connection to Deepgram was dropped mid-request", Topic.NETWORK)
+    return TransportFailure("The request to Deepgram failed before an answer came", Topic.NETWORK)

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.probes import Clip, ProbeConfig
 from bot.statuspage import StatusPageClient
 from bot.store import Store
+from bot.tts import SpeakState
 
 
 def utcnow() -> datetime:
@@ -26,6 +27,8 @@ class Deps:
     statuspage: StatusPageClient
     clip: Clip = field(default_factory=Clip.load)
     clock: Callable[[], datetime] = utcnow
+    #: `/deepgram speak`: the process-wide bound on concurrent TTS requests and the per-user quota.
+    speak: SpeakState = field(default_factory=SpeakState)
 
     @classmethod
     def build(cls, settings: Settings, store: Store, http: httpx.AsyncClient) -> Deps:

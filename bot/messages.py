@@ -30,8 +30,6 @@ def internal_error(correlation_id: str) -> str:
     )
 
 
-DM_INTRO = "Hi! I help with Deepgram problems. Type `/deepgram help` in any channel to see what I can do."
-
 HOME_INTRO = (
     'When Deepgram "is not working", I tell you why: their outage, or your key, network, audio or credits. '
     "Type a command in any channel:"
@@ -44,3 +42,183 @@ STATUS_REPORT_GONE = "That report is no longer stored. Run `/deepgram status` ag
 
 def shared_by(user_id: str) -> str:
     return f"Shared by <@{user_id}> from `/deepgram status`"
+
+
+# -- /deepgram speak ---------------------------------------------------------------------------------
+
+SPEAK_WORKING = "On it: Deepgram Aura text-to-speech, a few seconds…"
+SPEAK_USAGE = (
+    f"Usage: `{COMMAND} speak [--voice <model>] <text>`, for example "
+    f"`{COMMAND} speak --voice aura-2-thalia-en Hello from Deepgram!`. "
+    f"`{COMMAND} speak --voices` lists the voices."
+)
+SPEAK_EMPTY = "There is nothing to speak. " + SPEAK_USAGE
+SPEAK_UNSPEAKABLE = (
+    "That text is only emoji, symbols or spaces: there are no words for a voice to say. Add some words and try again."
+)
+SPEAK_NO_KEY = "No DEEPGRAM_API_KEY is configured, so I cannot call Deepgram text-to-speech. Ask your admin to set it."
+SPEAK_ARCHIVED = "This channel is archived, so I cannot share a clip in it. Unarchive it, or ask me somewhere else."
+SPEAK_INVITE = (
+    "I'm not a member of this channel and I'm not allowed to join it by myself. "
+    "Invite me with `/invite @deepgram-doctor`, then ask again."
+)
+VOICES_TITLE = "Deepgram Aura voices"
+VOICES_LIVE = "From Deepgram's model list (`GET /v1/models`), read with the bot's key."
+
+
+def speak_too_long(chars: int, max_chars: int) -> str:
+    return (
+        f"That text has {chars:,} characters; I speak at most {max_chars:,} at a time (SPEAK_MAX_CHARS). "
+        "Shorten it, or split it into several requests."
+    )
+
+
+def speak_rate_limited(requests: int, chars: int, window_minutes: int, retry_seconds: float) -> str:
+    wait = f"{max(1, round(retry_seconds / 60))} min" if retry_seconds >= 60 else f"{max(1, round(retry_seconds))} s"
+    return (
+        f"You have used your text-to-speech allowance: at most {requests} requests and {chars:,} characters "
+        f"per person every {window_minutes} minutes, to protect the team's Deepgram credits. "
+        f"Try again in about {wait}."
+    )
+
+
+def speak_unknown_voice(voice: str, suggestions: list[str]) -> str:
+    """`voice` must already be escaped for Slack."""
+    if suggestions:
+        options = " or ".join(f"`{s}`" for s in suggestions)
+        return f"I don't know the voice `{voice}`. Did you mean {options}?"
+    return f"I don't know the voice `{voice}`."
+
+
+def voices_builtin(reason: str) -> str:
+    return f"Built-in list of real Aura voices, because {reason}. New voices may be missing."
+
+
+def voices_footer(default: str) -> str:
+    return (
+        f"Default: `{default}`. Aura-2 takes up to 1,000 characters per request and Aura-1 up to 2,000; "
+        "I split longer text for you."
+    )
+
+
+def speak_deepgram_failed(summary: str, why_command: str, detail: str | None, request_id: str | None) -> str:
+    """`detail` is Deepgram's own message and must already be escaped for Slack."""
+    text = f"Text to speech failed: {summary.rstrip('.')}. See `{why_command}`."
+    if detail:
+        text += f" Deepgram said: “{detail}”"
+    if request_id:
+        text += f" (request id `{request_id}`)"
+    return text
+
+
+def speak_upload_failed(error: str) -> str:
+    return f"The audio is ready but Slack refused the upload (`{error}`). Try again in a minute."
+
+
+def speak_channel_check_failed(error: str) -> str:
+    return (
+        f"Slack would not tell me about this conversation (`{error}`), so nothing was synthesised. "
+        "Try again in a minute."
+    )
+
+
+def speak_dm_failed(error: str) -> str:
+    return f"I cannot post here, and Slack would not open a direct message with you either (`{error}`)."
+
+
+def share_comment(user_id: str, voice: str, chars: int, cost: str, pricing_url: str, excerpt: str) -> str:
+    """The comment on the shared MP3. `excerpt` must already be escaped for Slack."""
+    return (
+        f":speaking_head_in_silhouette: <@{user_id}> asked for this · voice `{voice}` · {chars:,} characters · "
+        f"{cost} (rough pay-as-you-go estimate; check <{pricing_url}|Deepgram pricing>)\n> {excerpt}"
+    )
+
+
+def speak_shared_here(voice: str, chars: int, pieces: int, cost: str) -> str:
+    return f"Shared the clip in this channel: {chars:,} characters with `{voice}`{_pieces(pieces)}, {cost}."
+
+
+def speak_joined_and_shared(voice: str, chars: int, pieces: int, cost: str) -> str:
+    return f"I joined this channel to share the clip: {chars:,} characters with `{voice}`{_pieces(pieces)}, {cost}."
+
+
+def speak_sent_to_dm(voice: str, chars: int, pieces: int, cost: str) -> str:
+    return (
+        f"I can't post files in this conversation (a private channel or a DM I'm not part of), so I sent the "
+        f"clip to you in our direct messages: {chars:,} characters with `{voice}`{_pieces(pieces)}, {cost}. "
+        "To share clips here, invite me with `/invite @deepgram-doctor` (in a channel)."
+    )
+
+
+def _pieces(n: int) -> str:
+    return f" (synthesised in {n} parts and joined)" if n > 1 else ""
+
+
+# -- /deepgram why and the FAQ in DMs ---------------------------------------------------------------
+
+WHY_SUMMARY = "Troubleshooting playbook for an error code, a topic, a pasted error or a question."
+WHY_TOPICS_TITLE = "Troubleshooting topics"
+WHY_TOPICS_INTRO = (
+    f"Type `{COMMAND} why <topic>` (or paste the error you got) for a playbook. "
+    "You can also ask me in a DM, in your own words. Topics:"
+)
+WHY_BUTTON_KEY = "Check our key"
+WHY_BUTTON_STREAMING = "Run the streaming probe"
+WHY_BUTTON_STATUS = "Run /deepgram status"
+WHY_PROBE_TITLE = "Streaming probe"
+DM_GREETING = (
+    "Hi! Tell me what Deepgram is doing, in your own words or by pasting the error, and I'll answer "
+    f"with the matching playbook. In a channel, try `{COMMAND} help`."
+)
+
+
+def why_recognised(evidence: str) -> str:
+    """`evidence` must already be escaped for Slack."""
+    return f"Recognised in what you sent: {evidence}"
+
+
+def why_best_match(query: str) -> str:
+    """`query` must already be escaped for Slack."""
+    return f"Best match for “{query}”"
+
+
+def why_footer(others: list[str]) -> str:
+    """`others` are ready-made `/deepgram why …` snippets."""
+    also = f"Not it? Closest other topics: {', '.join(others)}. " if others else ""
+    return also + f"`{COMMAND} why` lists every topic."
+
+
+def why_more(command: str, others: list[str]) -> str:
+    also = f" · Also close: {', '.join(others)}" if others else ""
+    return f"Full playbook: `{command}`{also}"
+
+
+def why_no_match(query: str, *, dm: bool = False) -> str:
+    """`query` must already be escaped for Slack."""
+    if dm:
+        return f"I couldn't find a playbook for “{query}”."
+    return f"I don't have a playbook for “{query}”."
+
+
+def why_did_you_mean(options: str) -> str:
+    return f"Did you mean {options}?"
+
+
+def why_deepgram_said(said: str) -> str:
+    """`said` must already be escaped for Slack."""
+    return f"Deepgram said: {said}"
+
+
+def why_probe_points_to(command: str) -> str:
+    return f"That failure is explained in `{command}`."
+
+
+def why_probe_context(command: str, state: str) -> str:
+    if state == "ok":
+        return (
+            f"From `{command}`: streaming works from where I run, with raw linear16 audio at 16 kHz. "
+            "If yours fails, compare your client's audio format, pacing and keepalives with that."
+        )
+    if state == "skipped":
+        return f"From `{command}`: I have no Deepgram key to probe with (DEEPGRAM_API_KEY is not set)."
+    return f"From `{command}`: streaming is not right from where I run either, so it is not only your client."

@@ -24,7 +24,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from bot.deepgram import DeepgramError, auth_header, close_reason_code, parse_error, ws_url
+from bot.deepgram import DeepgramError, auth_header, close_reason_code, parse_error, transport_failure, ws_url
 from bot.topics import Topic
 
 log = logging.getLogger(__name__)
@@ -203,30 +203,9 @@ async def _request(
             extensions={"trace": trace},
             **kwargs,
         )
-    except httpx.TimeoutException:
-        return (
-            None,
-            _transport_failure(surface, trace, f"No answer from Deepgram within {cfg.timeout:g} s", Topic.TIMEOUT),
-            trace,
-        )
-    except httpx.ConnectError:
-        return (
-            None,
-            _transport_failure(surface, trace, "Could not connect to Deepgram (refused or unreachable)", Topic.NETWORK),
-            trace,
-        )
-    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-        return (
-            None,
-            _transport_failure(surface, trace, "The connection to Deepgram was dropped mid-request", Topic.NETWORK),
-            trace,
-        )
-    except httpx.HTTPError:
-        return (
-            None,
-            _transport_failure(surface, trace, "The request to Deepgram failed before an answer came", Topic.NETWORK),
-            trace,
-        )
+    except httpx.HTTPError as exc:
+        failure = transport_failure(exc, cfg.timeout)
+        return None, _transport_failure(surface, trace, failure.summary, failure.topic), trace
     return response, None, trace
 
 

@@ -9,38 +9,63 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.deps import Deps
+from bot.monitor.jobs import Monitor
 
 log = logging.getLogger(__name__)
 
 # Slack stops redelivering an event after about 5 minutes (slack.md §2.2); keep keys for a day.
 SEEN_EVENT_TTL_SECONDS = 24 * 3600
 HOUSEKEEPING_INTERVAL_SECONDS = 3600
+# `/deepgram history` looks back 7 days; keep a little more.
+PROBE_HISTORY_DAYS = 30
 
 
 async def housekeeping(deps: Deps, *, now: float | None = None) -> int:
-    """Forget event-dedup keys nobody will redeliver any more; returns how many went."""
+    """Forget event-dedup keys nobody will redeliver any more, and old probe runs; returns the count."""
     now = time.time() if now is None else now
     removed = deps.store.forget_events_before(now - SEEN_EVENT_TTL_SECONDS)
+    removed += deps.store.forget_probe_runs_before(now - PROBE_HISTORY_DAYS * 86400)
     if removed:
-        log.info("forgot old event keys", extra={"count": removed})
+        log.info("housekeeping", extra={"removed": removed})
     return removed
 
 
-def build_scheduler(deps: Deps) -> AsyncIOScheduler:
+def build_scheduler(deps: Deps, monitor: Monitor) -> AsyncIOScheduler:
     """Create the scheduler; call `start()` from inside the running event loop."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    now = datetime.now(UTC)
+    common: dict[str, Any] = {"replace_existing": True, "max_instances": 1, "coalesce": True}
+    scheduler.add_job(
+        monitor.poll_status,
+        "interval",
+        seconds=deps.settings.status_poll_seconds,
+        id="status_poll",
+        next_run_time=now,
+        misfire_grace_time=max(1, int(deps.settings.status_poll_seconds)),
+        **common,
+    )
+    if deps.settings.probe_interval_seconds > 0:
+        scheduler.add_job(
+            monitor.run_probes,
+            "interval",
+            seconds=deps.settings.probe_interval_seconds,
+            id="probes",
+            next_run_time=now,
+            misfire_grace_time=int(deps.settings.probe_interval_seconds),
+            **common,
+        )
     scheduler.add_job(
         housekeeping,
         "interval",
         seconds=HOUSEKEEPING_INTERVAL_SECONDS,
         args=[deps],
         id="housekeeping",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
+        **common,
     )
     return scheduler

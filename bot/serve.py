@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 import httpx
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
@@ -17,11 +18,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import create_app
+from bot.app import create_app, create_web_client
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import ConfigError
 from bot.httpserver import EVENTS_PATH, build_web_app
+from bot.monitor.delivery import Courier
+from bot.monitor.jobs import Monitor
 from bot.scheduler import build_scheduler
 from bot.store import Store
 
@@ -47,7 +50,14 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     app = create_app(settings, deps)
     try:
         await _check_bot_token(app.client)
-        scheduler = build_scheduler(deps)
+        slack_session = aiohttp.ClientSession()
+        courier = Courier(
+            create_web_client(settings, wait_on_rate_limit=False, session=slack_session),
+            store,
+            pace=settings.alert_pace_seconds,
+        )
+        delivering = asyncio.create_task(courier.run(), name="courier")
+        scheduler = build_scheduler(deps, Monitor(deps, courier))
         scheduler.start()
         try:
             if settings.transport == "socket":
@@ -56,6 +66,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
                 await _run_http(app, deps, settings, stop)
         finally:
             scheduler.shutdown(wait=False)
+            courier.stop()
+            await delivering
+            await slack_session.close()
     finally:
         await http.aclose()
         store.close()

@@ -21,6 +21,7 @@ import httpx
 log = logging.getLogger(__name__)
 
 SUMMARY_PATH = "/api/v2/summary.json"
+INCIDENTS_PATH = "/api/v2/incidents.json"
 
 # Component statuses from best to worst (statuspage.md §2); unknown values rank as degraded.
 COMPONENT_SEVERITY = {
@@ -260,3 +261,17 @@ class StatusPageClient:
         self._last_modified = response.headers.get("Last-Modified")
         self._last = summary
         return done("fresh", 200)
+
+    async def fetch_recent_incidents(self) -> list[Incident]:
+        """The page's 50 most recent incidents, any status (to confirm resolutions, quirk §3.7).
+
+        Never raises: on any failure the answer is an empty list and the caller falls back to
+        "resolved when we noticed".
+        """
+        try:
+            response = await self.http.get(self.base_url + INCIDENTS_PATH, timeout=self.timeout)
+            data = response.json() if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return []
+        raw = data.get("incidents") if isinstance(data, Mapping) else None
+        return [_incident(i) for i in raw or [] if isinstance(i, Mapping)]

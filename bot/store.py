@@ -65,6 +65,77 @@ def m0002_probe_runs(db: Database) -> None:
     results.create_index(["surface", "checked_at"])
 
 
+@migrations()
+def m0003_monitor(db: Database) -> None:
+    """Alert subscriptions, the monitor's memory, the outbox and the threads it opened."""
+    db.table("subscriptions").create(
+        {
+            "channel_id": str,
+            "team_id": str,
+            "filters": str,  # JSON list of surfaces / component names; empty = everything
+            "min_severity": str,
+            "created_by": str,
+            "created_at": float,
+            "active": int,
+            "deactivated_reason": str,
+            "deactivated_at": float,
+        },
+        pk="channel_id",
+    )
+    db.table("monitor_state").create({"name": str, "value": str, "updated_at": float}, pk="name")
+    outbox = db.table("outbox")
+    outbox.create(
+        {
+            "id": int,
+            "event_key": str,
+            "thread": str,
+            "channel_id": str,
+            "event": str,
+            "status": str,  # pending → inflight → sent | dropped | dead
+            "attempts": int,
+            "next_attempt_at": float,
+            "created_at": float,
+            "sent_at": float,
+            "slack_ts": str,
+            "error": str,
+        },
+        pk="id",
+    )
+    outbox.create_index(["event_key", "channel_id"], unique=True)
+    outbox.create_index(["status", "channel_id", "id"])
+    db.table("threads").create(
+        {"thread": str, "channel_id": str, "root_ts": str, "created_at": float}, pk=("thread", "channel_id")
+    )
+    db.table("incident_log").create(
+        {"id": str, "name": str, "impact": str, "link": str, "started_at": str, "resolved_at": str}, pk="id"
+    )
+
+
+@dataclass(frozen=True)
+class Subscription:
+    channel_id: str
+    team_id: str
+    filters: tuple[str, ...]
+    min_severity: str
+    created_by: str
+    created_at: float
+    active: bool = True
+    deactivated_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    event_key: str
+    thread: str
+    channel_id: str
+    event: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: float
+    created_at: float
+
+
 @dataclass(frozen=True)
 class ProbeRecord:
     """One surface's result in one run, as stored."""
@@ -91,8 +162,11 @@ class Store:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             db = Database(path)
-            # WAL lets a reader (a CLI, a backup) look at the file while the bot writes.
+            # WAL lets a reader (a CLI, a backup) look at the file while the bot writes. With WAL,
+            # synchronous=NORMAL survives any process crash (kill -9 included); only a power cut
+            # can lose the last commits, at worst making the courier post one alert twice.
             db.enable_wal()
+            db.execute("PRAGMA synchronous=NORMAL")
         else:
             db = Database(memory=True)
         migrations.apply(db)
@@ -178,6 +252,10 @@ class Store:
             return None
         return str(row["text"]), list(json.loads(row["blocks"]))
 
+    def latest_probe_run(self) -> dict[str, Any] | None:
+        """The newest stored status check (verdict, fallback text, when)."""
+        return next(self.db.table("probe_runs").rows_where(order_by="checked_at desc", limit=1), None)
+
     def probe_results_since(self, surface: str, since: float) -> list[ProbeRecord]:
         """Stored results of one surface since `since` (epoch seconds), oldest first."""
         rows = self.db.table("probe_results").rows_where(
@@ -204,3 +282,179 @@ class Store:
             )
             cursor = self.db.execute("DELETE FROM probe_runs WHERE checked_at < ?", [cutoff])
         return cursor.rowcount
+
+    # -- subscriptions ------------------------------------------------------------------------
+
+    def subscribe(
+        self, channel_id: str, *, team_id: str, filters: Sequence[str], min_severity: str, created_by: str, now: float
+    ) -> Subscription:
+        """Create or replace the channel's subscription (re-subscribing reactivates it)."""
+        self.db.table("subscriptions").upsert(
+            {
+                "channel_id": channel_id,
+                "team_id": team_id,
+                "filters": json.dumps(list(filters)),
+                "min_severity": min_severity,
+                "created_by": created_by,
+                "created_at": now,
+                "active": 1,
+                "deactivated_reason": None,
+                "deactivated_at": None,
+            },
+            pk="channel_id",
+        )
+        sub = self.subscription(channel_id)
+        assert sub is not None
+        return sub
+
+    def unsubscribe(self, channel_id: str) -> bool:
+        with self.db.atomic():
+            cursor = self.db.execute("DELETE FROM subscriptions WHERE channel_id = ?", [channel_id])
+            self.db.execute(
+                "UPDATE outbox SET status = 'dropped', error = 'unsubscribed' "
+                "WHERE channel_id = ? AND status IN ('pending', 'inflight')",
+                [channel_id],
+            )
+        return cursor.rowcount > 0
+
+    def deactivate(self, channel_id: str, reason: str, *, now: float) -> None:
+        """The bot can no longer post there: stop, and drop what was queued for it."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE subscriptions SET active = 0, deactivated_reason = ?, deactivated_at = ? WHERE channel_id = ?",
+                [reason, now, channel_id],
+            )
+            self.db.execute(
+                "UPDATE outbox SET status = 'dropped', error = ? "
+                "WHERE channel_id = ? AND status IN ('pending', 'inflight')",
+                [reason, channel_id],
+            )
+
+    def subscription(self, channel_id: str) -> Subscription | None:
+        row = next(self.db.table("subscriptions").rows_where("channel_id = ?", [channel_id], limit=1), None)
+        return _subscription(row) if row else None
+
+    def subscriptions(self, *, active_only: bool = True) -> list[Subscription]:
+        where = "active = 1" if active_only else None
+        return [_subscription(r) for r in self.db.table("subscriptions").rows_where(where, order_by="created_at")]
+
+    # -- monitor memory, outbox, threads ----------------------------------------------------------
+
+    def load_state(self, name: str) -> Any:
+        row = next(self.db.table("monitor_state").rows_where("name = ?", [name], limit=1), None)
+        return json.loads(row["value"]) if row else None
+
+    def commit_events(
+        self,
+        state: Mapping[str, Any],
+        deliveries: Sequence[tuple[Mapping[str, Any], str]],
+        *,
+        now: float,
+        incidents: Sequence[Mapping[str, Any]] = (),
+    ) -> int:
+        """Atomically save the monitor's new memory and queue each (event, channel) delivery.
+
+        Persisting both in one transaction is what makes a restart neither repeat nor lose an
+        event: either the change was seen and queued, or it will be seen again next poll.
+        Returns how many deliveries were queued (a delivery queued before is not queued again).
+        """
+        queued = 0
+        with self.db.atomic():
+            for name, value in state.items():
+                self.db.table("monitor_state").upsert(
+                    {"name": name, "value": json.dumps(value), "updated_at": now}, pk="name"
+                )
+            for event, channel_id in deliveries:
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO outbox (event_key, thread, channel_id, event, status, attempts, "
+                    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+                    [event["key"], event["thread"], channel_id, json.dumps(event), now, now],
+                )
+                queued += cursor.rowcount
+            for incident in incidents:
+                self.db.table("incident_log").upsert(dict(incident), pk="id")
+        return queued
+
+    def outbox_heads(self) -> list[OutboxRow]:
+        """The oldest undelivered row of each channel: a channel's alerts go out strictly in order."""
+        rows = self.db.execute(
+            "SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status IN ('pending', 'inflight') "
+            "GROUP BY channel_id) ORDER BY id"
+        ).fetchall()
+        columns = [d[0] for d in self.db.execute("SELECT * FROM outbox LIMIT 0").description]
+        return [_outbox_row(dict(zip(columns, row, strict=True))) for row in rows]
+
+    def outbox_counts(self) -> dict[str, int]:
+        return {
+            str(status): int(count)
+            for status, count in self.db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
+        }
+
+    def queued_after(self, row_id: int, *, channel_id: str, thread: str) -> bool:
+        """Is a later row of the same thread still to be delivered to this channel?"""
+        row = self.db.execute(
+            "SELECT 1 FROM outbox WHERE channel_id = ? AND thread = ? AND id > ? AND status IN ('pending', 'inflight') "
+            "LIMIT 1",
+            [channel_id, thread, row_id],
+        ).fetchone()
+        return row is not None
+
+    def mark_inflight(self, row_id: int) -> None:
+        self.db.execute("UPDATE outbox SET status = 'inflight', attempts = attempts + 1 WHERE id = ?", [row_id])
+        self.db.conn.commit()
+
+    def mark_sent(self, row_id: int, *, ts: str | None, now: float) -> None:
+        self.db.execute("UPDATE outbox SET status = 'sent', slack_ts = ?, sent_at = ? WHERE id = ?", [ts, now, row_id])
+        self.db.conn.commit()
+
+    def reschedule(self, row_id: int, *, at: float, error: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?", [at, error, row_id]
+        )
+        self.db.conn.commit()
+
+    def mark_dead(self, row_id: int, *, error: str) -> None:
+        self.db.execute("UPDATE outbox SET status = 'dead', error = ? WHERE id = ?", [error, row_id])
+        self.db.conn.commit()
+
+    def thread_root(self, thread: str, channel_id: str) -> str | None:
+        row = next(
+            self.db.table("threads").rows_where("thread = ? AND channel_id = ?", [thread, channel_id], limit=1), None
+        )
+        return str(row["root_ts"]) if row else None
+
+    def set_thread_root(self, thread: str, channel_id: str, root_ts: str, *, now: float) -> None:
+        self.db.table("threads").upsert(
+            {"thread": thread, "channel_id": channel_id, "root_ts": root_ts, "created_at": now},
+            pk=("thread", "channel_id"),
+        )
+
+    def recent_incidents(self, limit: int = 10) -> list[dict[str, Any]]:
+        return list(self.db.table("incident_log").rows_where(order_by="started_at desc", limit=limit))
+
+
+def _subscription(row: Mapping[str, Any]) -> Subscription:
+    return Subscription(
+        channel_id=row["channel_id"],
+        team_id=row["team_id"],
+        filters=tuple(json.loads(row["filters"] or "[]")),
+        min_severity=row["min_severity"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        active=bool(row["active"]),
+        deactivated_reason=row["deactivated_reason"],
+    )
+
+
+def _outbox_row(row: Mapping[str, Any]) -> OutboxRow:
+    return OutboxRow(
+        id=row["id"],
+        event_key=row["event_key"],
+        thread=row["thread"],
+        channel_id=row["channel_id"],
+        event=json.loads(row["event"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        created_at=row["created_at"],
+    )

@@ -1,12 +1,39 @@
-"""Direct messages to the bot: answered in the thread of the question."""
+"""Direct messages to the bot: a question in the user's own words, answered in its thread.
+
+"my websocket closes after ten seconds", "getting 401 but my key works in curl", a pasted error
+body: the text goes through the same matcher as `/deepgram why`, and the answer is the most
+useful section of the best playbook (its causes, or its fix for a "how do I…" question) with the
+playbook's live-check button. Small talk gets a greeting; anything else unmatched gets "I couldn't
+find a playbook" with the closest topics and the full list.
+
+Slack redelivers events it thinks we missed; the event_id middleware in `bot.app` drops the
+repeats, so each question is answered once.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from slack_bolt.context.say.async_say import AsyncSay
 
 from bot import messages
+from bot.blocks import section, unescape
+from bot.commands import Reply
+from bot.playbook_blocks import compact_reply, no_match_reply, topic_list_blocks
+from bot.playbooks import load_library, match
+from handlers.router import guarded
+
+log = logging.getLogger(__name__)
+
+# `<https://x|label>` → the URL, `<@U123>` → nothing, `<#C123|name>` → #name (Slack message markup).
+_LINK = re.compile(r"<(https?://[^|>]+|mailto:[^|>]+)(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<[@!][^>]*>")
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
+_SMALL_TALK = re.compile(
+    r"^\W*(hi|hello|hey|yo|howdy|hiya|thanks?|thank you|thx|cheers|good (morning|afternoon|evening)|help)\b", re.I
+)
 
 
 async def is_user_dm(event: dict[str, Any]) -> bool:
@@ -14,5 +41,34 @@ async def is_user_dm(event: dict[str, Any]) -> bool:
     return event.get("channel_type") == "im" and "subtype" not in event and "bot_id" not in event
 
 
+def message_text(text: str) -> str:
+    """A Slack message's text as the user typed it: links, mentions and escaping undone."""
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _CHANNEL.sub(lambda m: "#" + m.group(1), text)
+    text = _MENTION.sub(" ", text)
+    return unescape(text).replace("```", " ").strip()
+
+
+def faq_reply(text: str) -> Reply:
+    """The answer to a DM: a playbook section, a greeting, or "couldn't find" with the topics."""
+    library = load_library()
+    found = match(message_text(text), library)
+    if found.best is not None:
+        log.info("faq answered", extra={"topic": found.best.value, "kind": found.kind, "score": found.score})
+        return compact_reply(library[found.best], found)
+    log.info("faq unmatched", extra={"suggestions": [c.topic.value for c in found.runner_ups]})
+    if found.empty or (not found.runner_ups and _SMALL_TALK.match(found.query)):
+        blocks = [section(messages.DM_GREETING), *topic_list_blocks(library)[1:]]
+        return Reply(text=messages.DM_GREETING, blocks=blocks)
+    return no_match_reply(found, library, dm=True)
+
+
+async def _answer(text: str) -> Reply:
+    return faq_reply(text)
+
+
 async def on_direct_message(event: dict[str, Any], say: AsyncSay) -> None:
-    await say(text=messages.DM_INTRO, thread_ts=event.get("thread_ts") or event.get("ts"))
+    """Answer in the thread of the question (or of the thread it was asked in)."""
+    user, channel = str(event.get("user") or ""), str(event.get("channel") or "")
+    reply = await guarded(_answer(str(event.get("text") or "")), what="dm", user=user, channel=channel)
+    await say(text=reply.text, blocks=reply.blocks, thread_ts=event.get("thread_ts") or event.get("ts"))

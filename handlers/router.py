@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.blocks import error_reply, help_reply, unescape, unknown_subcommand_reply
@@ -91,7 +92,9 @@ async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str, replace_
 def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
     """Build the Bolt listener for `/deepgram`, closed over the table and dependencies."""
 
-    async def on_deepgram(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_deepgram(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         name, args = parse(command.get("text", ""))
         sub = table.lookup(name) if name else None
         # Acknowledge before any work: Slack gives a slash command 3 seconds.
@@ -103,6 +106,7 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
             channel_id=command.get("channel_id", ""),
             team_id=command.get("team_id", ""),
             table=table,
+            client=client,
         )
         reply = await dispatch(invocation, deps)
         await send(respond, reply, subcommand=name or "help")

@@ -90,6 +90,21 @@ class BotProcess:
         except TimeoutError:
             raise AssertionError(f"bot did not log {event!r} within {timeout}s:\n{self.output}") from None
 
+    async def kill(self) -> int:
+        """SIGKILL: the process dies wherever it is, as in a crash or an OOM kill."""
+        assert self.proc
+        self.proc.kill()
+        await self.proc.wait()
+        return await self._reaped()
+
+    async def _reaped(self) -> int:
+        """Wait for the output reader to see the end; return the exit status."""
+        assert self.proc is not None
+        if self._reader:
+            await self._reader
+        assert self.proc.returncode is not None
+        return self.proc.returncode
+
     async def stop(self) -> int:
         """SIGTERM, as a container runtime would; returns the exit status."""
         assert self.proc
@@ -100,10 +115,7 @@ class BotProcess:
             except TimeoutError:
                 self.proc.kill()
                 await self.proc.wait()
-        if self._reader:
-            await self._reader
-        assert self.proc.returncode is not None
-        return self.proc.returncode
+        return await self._reaped()
 
 
 async def run_to_exit(env: Mapping[str, str], *args: str, timeout: float = 20.0) -> tuple[int, str]:

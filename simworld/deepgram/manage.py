@@ -39,8 +39,10 @@ async def _project_or_error(request: web.Request) -> tuple[Authed, Project] | we
         # Plain text from the uuid parser, e.g. "UUID parsing failed: … found `p` at 1" (§2.1).
         return error_response(request, ErrorReply(404, E.uuid_parse_error(pid)))
     project = dg.projects.get(pid.lower())
-    # A key only sees its own project: another project's id is answered as not found (unverified).
-    if project is None or project.project_id != auth.project.project_id:
+    # A key only sees its own projects: another project's id is answered as not found (unverified).
+    if project is None or (
+        project.project_id != auth.project.project_id and project.project_id not in auth.key.other_project_ids
+    ):
         if dg.project_not_found_form == "legacy":
             return error_response(request, ErrorReply(404, E.legacy(E.PROJECT_NOT_FOUND_LEGACY, None)))
         return error_response(request, ErrorReply(404, E.modern(E.PROJECT_NOT_FOUND, rid)))
@@ -69,8 +71,9 @@ async def list_projects(request: web.Request) -> web.Response:
     if isinstance(auth, ErrorReply):
         return error_response(request, auth)
     assert isinstance(auth, Authed)
-    p = auth.project
-    return json_response(request, {"projects": [{"project_id": p.project_id, "name": p.name}]})
+    dg = fake_of(request)
+    reached = [auth.project] + [dg.projects[pid] for pid in auth.key.other_project_ids if pid in dg.projects]
+    return json_response(request, {"projects": [{"project_id": p.project_id, "name": p.name} for p in reached]})
 
 
 async def get_project(request: web.Request) -> web.Response:
@@ -92,11 +95,21 @@ def _key_json(key: ApiKey, *, full: bool) -> dict[str, Any]:
     return out
 
 
+def _keys_refused(request: web.Request, auth: Authed) -> web.Response | None:
+    """With the `keys_need_admin` knob, a key below admin may not read keys (OAS-2025 `project_unauthorized`)."""
+    if fake_of(request).keys_need_admin and not {"admin", "owner"} & set(auth.key.scopes):
+        return error_response(request, ErrorReply(401, "User does not have sufficient permissions."))
+    return None
+
+
 async def list_keys(request: web.Request) -> web.Response:
     """`GET /v1/projects/{id}/keys[?status=active|expired]` (OAS `ListProjectKeysV1Response`)."""
     found = await _project_or_error(request)
     if isinstance(found, web.Response):
         return found
+    refused = _keys_refused(request, found[0])
+    if refused is not None:
+        return refused
     _, p = found
     dg = fake_of(request)
     status = request.query.get("status")
@@ -122,6 +135,9 @@ async def get_key(request: web.Request) -> web.Response:
     found = await _project_or_error(request)
     if isinstance(found, web.Response):
         return found
+    refused = _keys_refused(request, found[0])
+    if refused is not None:
+        return refused
     _, p = found
     dg = fake_of(request)
     key_id = request.match_info["key_id"]
@@ -267,6 +283,9 @@ async def grant(request: web.Request) -> web.Response:
 async def token_details(request: web.Request) -> web.Response:
     """`GET /v1/auth/token` → details of the key. The real shape is undocumented (§1.3): ours mirrors keys."""
     dg = fake_of(request)
+    if not dg.token_details_enabled:
+        # As if the route were gone (it is not in the 2026 OAS): aiohttp's own 404 text, like any unknown path.
+        return web.Response(status=404, text="404: Not Found", content_type="text/plain")
     auth = authenticate(request, "auth", presented_credentials(request, websocket=False))
     if isinstance(auth, ErrorReply):
         return error_response(request, auth)

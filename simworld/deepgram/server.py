@@ -124,6 +124,12 @@ class FakeDeepgram(_server.LoopbackServer):
         self.accept_query_token: bool = False
         #: TTS WAV headers carry streaming placeholder sizes, as the recorded real ones do (§3.3 rec)
         self.wav_streaming_sizes: bool = True
+        #: listing or reading a project's keys needs an admin/owner key; a Member key then gets the 401
+        #: text `User does not have sufficient permissions.` (the real rule for Member keys is undocumented)
+        self.keys_need_admin: bool = False
+        #: answer `GET /v1/auth/token` (documented only as a key test and absent from the 2026 OAS, §1.3);
+        #: False answers it like an unknown path (404)
+        self.token_details_enabled: bool = True
 
     # -- app -------------------------------------------------------------------------------------------
 
@@ -439,6 +445,16 @@ class FakeDeepgram(_server.LoopbackServer):
         )
         self.notify()
         return secret
+
+    def share_key(self, secret: str, project: Project | str) -> None:
+        """Let a key also reach `project`: `GET /v1/projects` lists it and its management routes accept the key."""
+        pid = project.project_id if isinstance(project, Project) else project
+        if pid not in self.projects:
+            raise KeyError(f"unknown project {pid!r}")
+        key = self.keys[secret]
+        if pid != key.project_id and pid not in key.other_project_ids:
+            key.other_project_ids.append(pid)
+        self.notify()
 
     def key_info(self, secret: str) -> ApiKey:
         """The key record behind a secret."""

@@ -47,6 +47,7 @@ class ApiKey:
     created: datetime = field(default_factory=now_utc)
     expiration: datetime | None = None
     expired: bool = False
+    other_project_ids: list[str] = field(default_factory=list)  # see FakeDeepgram.share_key
 
     def is_expired(self, at: datetime | None = None) -> bool:
         """Expired by flag or by date; an expired key behaves as an invalid one."""

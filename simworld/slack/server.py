@@ -50,10 +50,11 @@ class Fault:
     retry_after: int | None
     remaining: int
     delay: float = 0.0
+    hold_answer: float = 0.0
 
     @property
     def fails(self) -> bool:
-        return self.error is not None or self.status != 200 or self.delay == 0.0
+        return self.error is not None or self.status != 200 or (self.delay == 0.0 and self.hold_answer == 0.0)
 
     def as_error(self) -> ApiError:
         if self.status == 429:
@@ -185,6 +186,7 @@ class FakeSlack(LoopbackServer):
         retry_after: int | None = None,
         count: int = 1,
         delay: float = 0.0,
+        hold_answer: float = 0.0,
     ) -> None:
         """Make the next `count` calls of `method` ("*" for any Web API method) fail.
 
@@ -193,9 +195,11 @@ class FakeSlack(LoopbackServer):
         `status=429` answers `ratelimited` with `Retry-After` (default 1); `status=5xx` answers
         that status with `internal_error` unless `error` is given; `error=` alone answers HTTP 200
         `{"ok": false, "error": error}`. `delay` holds the answer that many seconds; with only a
-        delay the call then succeeds (a slow Slack).
+        delay the call then succeeds (a slow Slack). `hold_answer` instead lets the call succeed
+        (the message is stored) and only then holds the answer that many seconds: the window in
+        which a client may die or time out after Slack accepted its message.
         """
-        self._faults.append(Fault(method, error, status, retry_after, count, delay))
+        self._faults.append(Fault(method, error, status, retry_after, count, delay, hold_answer))
 
     def _take_fault(self, method: str, *, wildcard: bool = True) -> Fault | None:
         """The injected fault for this request, if any ("*" faults only match Web API calls)."""
@@ -205,7 +209,7 @@ class FakeSlack(LoopbackServer):
                 if fault.remaining == 0:
                     self._faults.remove(fault)
                 if not fault.fails:
-                    return Fault(method, None, 200, None, 0, fault.delay)
+                    return Fault(method, None, 200, None, 0, fault.delay, fault.hold_answer)
                 return fault
         return None
 

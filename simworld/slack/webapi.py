@@ -108,6 +108,8 @@ class WebApi:
             call.retry_after = int(headers["Retry-After"])
         self.slack.calls.append(call)
         self.slack.notify()
+        if fault is not None and fault.hold_answer:
+            await asyncio.sleep(fault.hold_answer)
         return web.json_response(body, status=status, headers=headers)
 
     async def _decode(self, request: web.Request) -> ApiRequest:

@@ -62,9 +62,16 @@ class RunningBot:
     process: BotProcess
     driver: SlackDriver
     transport: str
+    env: dict[str, str]
+
+    async def restart(self, world: World) -> None:
+        """Start the bot again with the same environment (same database, same port)."""
+        self.process = await BotProcess(self.env).start()
+        if self.transport == "socket":
+            await world.slack.socket.wait_connected(timeout=10)
 
 
-def bot_env(world: World, tmp_path: Path, transport: str) -> dict[str, str]:
+def bot_env(world: World, tmp_path: Path, transport: str, **extra: str) -> dict[str, str]:
     slack = world.slack
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,
@@ -76,6 +83,9 @@ def bot_env(world: World, tmp_path: Path, transport: str) -> dict[str, str]:
         # Stream the 3-second probe clip 50x faster than real time, and don't wait long for the dead.
         "PROBE_STREAM_SPEED": "50",
         "PROBE_TIMEOUT_SECONDS": "3",
+        # Periodic probes only where a test wants them.
+        "PROBE_INTERVAL_SECONDS": "0",
+        **extra,
     }
     if transport == "socket":
         env["SLACK_APP_TOKEN"] = slack.app_token
@@ -85,13 +95,13 @@ def bot_env(world: World, tmp_path: Path, transport: str) -> dict[str, str]:
     return env
 
 
-async def start_bot(world: World, tmp_path: Path, transport: str) -> RunningBot:
-    env = bot_env(world, tmp_path, transport)
+async def start_bot(world: World, tmp_path: Path, transport: str, **extra: str) -> RunningBot:
+    env = bot_env(world, tmp_path, transport, **extra)
     process = await BotProcess(env).start()
     app_url = f"http://127.0.0.1:{env['PORT']}/slack/events" if transport == "http" else None
     if transport == "socket":
         await world.slack.socket.wait_connected(timeout=10)
-    return RunningBot(process=process, driver=SlackDriver(world.slack, app_url=app_url), transport=transport)
+    return RunningBot(process=process, driver=SlackDriver(world.slack, app_url=app_url), transport=transport, env=env)
 
 
 async def stop_bot(running: RunningBot, world: World) -> None:

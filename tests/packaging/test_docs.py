@@ -29,7 +29,7 @@ def test_readme_command_table_matches_router() -> None:
 def test_readme_lists_every_environment_variable() -> None:
     """Every variable the settings read is documented in the README's table."""
     source = (ROOT / "bot" / "config.py").read_text()
-    names = set(re.findall(r'"((?:SLACK|DEEPGRAM|STATUS|PORT)[A-Z_]*)"', source))
+    names = set(re.findall(r'"((?:SLACK|DEEPGRAM|STATUS|PORT|PROBE|BALANCE|ALERT|SPEAK)[A-Z_]*)"', source))
     assert names, "no variable names found in bot/config.py"
     for name in names:
         assert f"| `{name}` |" in README, name

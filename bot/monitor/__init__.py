@@ -1,0 +1,1 @@
+"""Outage alerts: change detection, subscriptions' filters, the outbox and its delivery."""

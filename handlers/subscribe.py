@@ -1,0 +1,163 @@
+"""`/deepgram subscribe`, `unsubscribe` and `subscriptions`: which channels get outage alerts."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import UTC, datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import context, escape, section
+from bot.commands import Invocation, Reply, Subcommand
+from bot.deps import Deps
+from bot.errors import UpstreamError, UsageError
+from bot.monitor.settings_text import SUBSCRIBE_USAGE, daily_probe_cost, describe_filters, parse_subscribe
+from bot.probes import TTS_TEXT
+from bot.report import slack_date
+from bot.store import Subscription
+
+log = logging.getLogger(__name__)
+
+
+def _invite_hint() -> str:
+    return "Invite me first with `/invite @deepgram-doctor`, then run the command again."
+
+
+async def _ensure_can_post(client: AsyncWebClient, channel_id: str) -> None:
+    """Join a public channel when needed; explain what to do where the bot cannot post."""
+    try:
+        info = (await client.conversations_info(channel=channel_id))["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") == "channel_not_found":
+            raise UsageError(
+                f"I can't see this conversation (it is private or a DM I'm not in). {_invite_hint()}"
+            ) from None
+        raise UpstreamError("Slack didn't let me look at this channel. Try again in a minute.") from None
+    if info.get("is_archived"):
+        raise UsageError("This channel is archived; alerts can't be posted here.")
+    if info.get("is_member") or info.get("is_im"):
+        return
+    if info.get("is_private") or info.get("is_mpim"):
+        raise UsageError(_invite_hint())
+    try:
+        await client.conversations_join(channel=channel_id)
+    except SlackApiError as exc:
+        log.info("could not join channel", extra={"channel": channel_id, "error": exc.response.get("error")})
+        raise UsageError(f"I couldn't join this channel. {_invite_hint()}") from None
+
+
+async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
+    client = invocation.client
+    if client is None:
+        raise UpstreamError("Subscriptions can only be changed from Slack.")
+    summary = (await deps.statuspage.fetch_summary()).summary
+    names = [c.name for c in summary.leaf_components] if summary else []
+    filters, severity = parse_subscribe(invocation.args, names)
+    await _ensure_can_post(client, invocation.channel_id)
+    described = describe_filters(filters, severity)
+    try:
+        await client.chat_postMessage(
+            channel=invocation.channel_id,
+            text=f"<@{invocation.user_id}> subscribed this channel to Deepgram alerts: {described}.",
+            blocks=[
+                section(
+                    f":satellite_antenna: <@{invocation.user_id}> subscribed this channel to Deepgram alerts "
+                    f"({described}). Each incident gets one message here, with its updates and resolution "
+                    "in the thread."
+                ),
+                context("`/deepgram unsubscribe` to stop · `/deepgram subscriptions` to see the settings"),
+            ],
+        )
+    except SlackApiError as exc:
+        log.info("subscription confirmation failed", extra={"error": exc.response.get("error")})
+        raise UsageError(f"I can't post in this channel. {_invite_hint()}") from None
+    now = deps.clock()
+    deps.store.subscribe(
+        invocation.channel_id,
+        team_id=invocation.team_id,
+        filters=filters,
+        min_severity=severity,
+        created_by=invocation.user_id,
+        now=now.timestamp(),
+    )
+    log.info("channel subscribed", extra={"channel": invocation.channel_id, "filters": filters, "min": severity})
+    lines = [f":white_check_mark: Subscribed: {described}."]
+    if summary and summary.incidents:
+        active = ", ".join(f"*{escape(i.name)}*" for i in summary.incidents[:3])
+        lines.append(f"Right now Deepgram reports: {active}. Run `/deepgram status` for details.")
+    return Reply(text=lines[0], blocks=[section("\n".join(lines))])
+
+
+async def run_unsubscribe(invocation: Invocation, deps: Deps) -> Reply:
+    if not deps.store.unsubscribe(invocation.channel_id):
+        return Reply(text="This channel was not subscribed.", blocks=[section("This channel was not subscribed.")])
+    log.info("channel unsubscribed", extra={"channel": invocation.channel_id, "by": invocation.user_id})
+    if invocation.client is not None:
+        # A courtesy note for the channel; the ephemeral reply below says it all if this fails.
+        with contextlib.suppress(SlackApiError):
+            await invocation.client.chat_postMessage(
+                channel=invocation.channel_id,
+                text=f"<@{invocation.user_id}> turned off Deepgram alerts in this channel.",
+            )
+    text = "Unsubscribed: no more Deepgram alerts here."
+    return Reply(text=text, blocks=[section(f":no_bell: {text}")])
+
+
+def _describe(sub: Subscription, *, with_channel: bool) -> str:
+    where = f"<#{sub.channel_id}>: " if with_channel else ""
+    created = slack_date(datetime.fromtimestamp(sub.created_at, UTC))
+    state = "" if sub.active else f" · :no_entry: paused ({escape(sub.deactivated_reason or 'unknown')})"
+    return f"{where}{describe_filters(sub.filters, sub.min_severity)} · by <@{sub.created_by}> {created}{state}"
+
+
+async def _is_admin(client: AsyncWebClient | None, user_id: str) -> bool:
+    if client is None:
+        return False
+    try:
+        user = (await client.users_info(user=user_id))["user"]
+    except SlackApiError:
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner"))
+
+
+async def run_subscriptions(invocation: Invocation, deps: Deps) -> Reply:
+    mine = deps.store.subscription(invocation.channel_id)
+    lines = [
+        "*This channel:* "
+        + (_describe(mine, with_channel=False) if mine else f"not subscribed. `/deepgram {SUBSCRIBE_USAGE}`")
+    ]
+    if await _is_admin(invocation.client, invocation.user_id):
+        everything = deps.store.subscriptions(active_only=False)
+        lines.append(f"*All subscriptions ({len(everything)}):*")
+        lines += [f"• {_describe(s, with_channel=True)}" for s in everything[:40]] or ["• none"]
+        if len(everything) > 40:
+            lines.append(f"…and {len(everything) - 40} more.")
+    settings = deps.settings
+    cost = daily_probe_cost(settings.probe_interval_seconds, deps.clip, len(TTS_TEXT))
+    blocks = [
+        section("\n".join(lines)),
+        context(
+            f"Status page polled every {settings.status_poll_seconds:g} s. {cost}"
+            + (" Probes skip without DEEPGRAM_API_KEY." if not settings.deepgram_api_key else "")
+        ),
+    ]
+    return Reply(text=lines[0], blocks=blocks)
+
+
+SUBSCRIBE = Subcommand(
+    name="subscribe",
+    usage=SUBSCRIBE_USAGE,
+    summary="Post Deepgram incidents and own-probe outages in this channel, once, threaded.",
+    run=run_subscribe,
+)
+UNSUBSCRIBE = Subcommand(
+    name="unsubscribe", usage="unsubscribe", summary="Stop alerts in this channel.", run=run_unsubscribe
+)
+SUBSCRIPTIONS = Subcommand(
+    name="subscriptions",
+    usage="subscriptions",
+    summary="This channel's alert settings (all channels for admins), and what the probes cost.",
+    run=run_subscriptions,
+)

@@ -1,0 +1,109 @@
+"""`/deepgram why <topic>`: a troubleshooting playbook, plus the live-check buttons playbooks carry.
+
+The argument can be a topic id (`401`), an alias (`bearer`, `NET-0001`, `ws`), a pasted error
+(`{"err_code":"INVALID_AUTH",…}`, a close reason, `dg-error: …`) or a question in plain words;
+`bot.playbooks.match` decides. No argument lists the topics; a weak match gets "did you mean".
+
+The buttons run a playbook's live check and answer with a new ephemeral message, leaving the
+playbook in place: "Check our key" (the check-key report for the bot's key), "Run the streaming
+probe" (one streaming probe from here) and "Run /deepgram status" (the full status report).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot import messages
+from bot.commands import Invocation, Reply, Subcommand
+from bot.deps import Deps
+from bot.playbook_blocks import (
+    CHECK_KEY_ACTION,
+    PROBE_STREAMING_ACTION,
+    STATUS_ACTION,
+    no_match_reply,
+    playbook_reply,
+    probe_reply,
+    topic_list_reply,
+)
+from bot.playbooks import load_library, match
+from bot.probes import probe_streaming
+from bot.topics import Topic
+from handlers.router import guarded, send
+from handlers.status import status_reply
+
+log = logging.getLogger(__name__)
+
+
+def why_reply(query: str) -> Reply:
+    """The answer to `/deepgram why <query>`: a playbook, the topic list, or did-you-mean."""
+    library = load_library()
+    found = match(query, library)
+    if found.empty:
+        return topic_list_reply(library)
+    if found.best is None:
+        return no_match_reply(found, library)
+    log.info("playbook matched", extra={"topic": found.best.value, "kind": found.kind, "score": found.score})
+    return playbook_reply(library[found.best], found)
+
+
+async def run(invocation: Invocation, deps: Deps) -> Reply:
+    return why_reply(invocation.args)
+
+
+SUBCOMMAND = Subcommand(name="why", usage="why <topic>", summary=messages.WHY_SUMMARY, run=run)
+
+
+def _clicked(body: dict[str, Any]) -> tuple[Topic | None, str, str]:
+    """The topic whose playbook carried the button, the user who clicked, and the channel."""
+    action = (body.get("actions") or [{}])[0]
+    value = str(action.get("value") or "")
+    topic = Topic(value) if value in {t.value for t in Topic} else None
+    user = (body.get("user") or {}).get("id", "")
+    channel = (body.get("channel") or {}).get("id", "")
+    return topic, user, channel
+
+
+async def check_key(deps: Deps, user: str) -> Reply:
+    """The check-key report for the bot's own key."""
+    # Imported here so `why` keeps working on its own if the check-key module is ever removed.
+    from handlers.check_key import check_key_reply
+
+    return await check_key_reply(deps, None, user_id=user)
+
+
+async def streaming_probe(deps: Deps, topic: Topic | None) -> Reply:
+    """One streaming probe from where the bot runs, named after the playbook it was run from."""
+    result = await probe_streaming(deps.probe_config, deps.clip)
+    log.info("streaming probe from a playbook", extra={"state": result.state, "topic": topic and topic.value})
+    return probe_reply(result, topic or Topic.WEBSOCKET)
+
+
+def register_actions(app: AsyncApp, deps: Deps) -> None:
+    """Wire the three live-check buttons: ack at once, run the check, answer as a new message."""
+
+    async def on_check_key(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        _, user, channel = _clicked(body)
+        reply = await guarded(check_key(deps, user), what=CHECK_KEY_ACTION, user=user, channel=channel)
+        await send(respond, reply, subcommand=CHECK_KEY_ACTION, replace_original=False)
+
+    async def on_probe_streaming(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        topic, user, channel = _clicked(body)
+        reply = await guarded(streaming_probe(deps, topic), what=PROBE_STREAMING_ACTION, user=user, channel=channel)
+        await send(respond, reply, subcommand=PROBE_STREAMING_ACTION, replace_original=False)
+
+    async def on_status(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        _, user, channel = _clicked(body)
+        reply = await guarded(status_reply(deps), what=STATUS_ACTION, user=user, channel=channel)
+        await send(respond, reply, subcommand=STATUS_ACTION, replace_original=False)
+
+    app.action(CHECK_KEY_ACTION)(on_check_key)
+    app.action(PROBE_STREAMING_ACTION)(on_probe_streaming)
+    app.action(STATUS_ACTION)(on_status)

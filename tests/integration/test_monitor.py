@@ -1,0 +1,299 @@
+"""The monitor end to end in-process: status-page sequences → exactly the expected Slack threads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.deps import Deps
+from bot.monitor.delivery import Courier
+from bot.monitor.jobs import Monitor
+from bot.store import Store
+from simworld.slack import FakeSlack
+from simworld.statuspage import FakeStatusPage
+
+
+@dataclass
+class Rig:
+    slack: FakeSlack
+    page: FakeStatusPage
+    store: Store
+    monitor: Monitor
+    courier: Courier
+    channels: list[str]
+    now: list[datetime]
+
+    async def poll(self, minutes: float = 1.0) -> list[str]:
+        self.now[0] += timedelta(minutes=minutes)
+        events = await self.monitor.poll_status()
+        await self.courier.drain()
+        return [e.kind for e in events]
+
+    def roots(self, channel: str) -> list[Any]:
+        return [m for m in self.slack.messages(channel) if m.bot_id and not m.thread_ts or (m.thread_ts == m.ts)]
+
+    def alerts(self, channel: str) -> list[Any]:
+        return [m for m in self.slack.messages(channel) if m.bot_id and (m.metadata or {}).get("event_type")]
+
+
+async def build(
+    slack: FakeSlack,
+    page: FakeStatusPage,
+    db: Path,
+    http: httpx.AsyncClient,
+    now: list[datetime],
+    channels: list[str],
+    env: dict[str, str] | None = None,
+) -> Rig:
+    settings = Settings.from_env(
+        {
+            "DEEPGRAM_STATUS_URL": page.base_url,
+            "SLACK_API_URL": slack.api_url,
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            **(env or {}),
+        },
+        slack=False,
+    )
+    store = Store.open(db)
+    deps = Deps.build(settings, store, http)
+    deps.clock = lambda: now[0]
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+    courier = Courier(client, store, pace=0.0, backoff_base=0.01)
+    return Rig(slack, page, store, Monitor(deps, courier), courier, channels, now)
+
+
+@pytest.fixture
+async def rig(shared_data: Path, tmp_path: Path) -> AsyncIterator[Rig]:
+    now = [datetime(2026, 11, 24, 10, 0, tzinfo=UTC)]
+    async with (
+        FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref") as slack,
+        FakeStatusPage(clock=lambda: now[0]) as page,
+        httpx.AsyncClient() as http,
+    ):
+        slack.workspace.bot_scopes |= {"channels:history", "groups:history", "channels:read", "users:read"}
+        channels = [slack.workspace.add_channel(f"incidents-{i}").id for i in range(3)]
+        rig = await build(slack, page, tmp_path / "doctor.db", http, now, channels)
+        for channel in channels:
+            rig.store.subscribe(
+                channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U1", now=0
+            )
+        await rig.poll()  # baseline: a quiet page says nothing
+        yield rig
+        rig.store.close()
+        assert slack.contract_violations == []
+
+
+def texts(messages: list[Any]) -> list[str]:
+    return [m.text for m in messages]
+
+
+async def test_incident_open_update_resolve_threaded(rig: Rig) -> None:
+    """One root per channel; updates in its thread with the root edited; resolution closes it with its duration."""
+    incident = rig.page.open_incident(
+        "Elevated streaming errors",
+        impact="major",
+        components=("Streaming API",),
+        component_status="partial_outage",
+        body="Investigating failed connections.",
+    )
+    assert await rig.poll() == ["incident_opened"]
+    for channel in rig.channels:
+        (root,) = rig.alerts(channel)
+        assert root.thread_ts is None and "Elevated streaming errors" in root.text
+        assert root.metadata["event_payload"]["key"] == f"incident:{incident}:opened"
+        assert "<!date^" in json.dumps(root.blocks) and f"https://stspg.io/{incident}" in json.dumps(root.blocks)
+    rig.page.update_incident(incident, status="identified", body="A bad deploy; rolling back.")
+    assert await rig.poll() == ["incident_updated"]
+    rig.page.resolve_incident(incident, body="Rolled back; all good.")
+    assert await rig.poll(minutes=40) == ["incident_resolved"]
+    for channel in rig.channels:
+        root, update, resolution = rig.alerts(channel)
+        assert update.thread_ts == root.ts and resolution.thread_ts == root.ts
+        assert "A bad deploy" in json.dumps(update.blocks)
+        assert "Rolled back" in json.dumps(resolution.blocks)
+        assert root.text.startswith("Resolved: Elevated streaming errors")  # the root was edited
+        assert "Resolved" in json.dumps(root.blocks) and "lasted" in json.dumps(root.blocks)
+    # Nothing new, nothing said.
+    assert await rig.poll() == []
+    assert sum(len(rig.alerts(c)) for c in rig.channels) == 9
+
+
+async def test_short_incident_is_one_message(rig: Rig) -> None:
+    """Opened and resolved between polls: a single "resolved, lasted N min" message, no orphan, no pair."""
+    incident = rig.page.open_incident("Brief TTS errors", impact="minor", components=("TTS API",))
+    rig.page.resolve_incident(incident, body="Recovered.")
+    assert await rig.poll() == ["incident_resolved_on_sight"]
+    for channel in rig.channels:
+        (only,) = rig.alerts(channel)
+        assert only.text.startswith("Resolved: Brief TTS errors") and only.thread_ts is None
+
+
+async def test_flap_absorbed(rig: Rig) -> None:
+    """A component that blips degraded for one poll and back says nothing at all."""
+    rig.page.set_component("Batch API", "degraded_performance")
+    assert await rig.poll() == []
+    rig.page.set_component("Batch API", "operational")
+    assert await rig.poll() == []
+    assert all(rig.alerts(c) == [] for c in rig.channels)
+
+
+async def test_filters_and_severity(rig: Rig) -> None:
+    """A TTS-only channel hears nothing of streaming; a major-only channel skips a minor incident."""
+    slack = rig.slack
+    tts_only = slack.workspace.add_channel("tts-team").id
+    majors = slack.workspace.add_channel("majors").id
+    rig.store.subscribe(tts_only, team_id=slack.team_id, filters=["tts"], min_severity="minor", created_by="U", now=0)
+    rig.store.subscribe(majors, team_id=slack.team_id, filters=[], min_severity="major", created_by="U", now=0)
+    rig.page.open_incident("Streaming latency", impact="minor", components=("Streaming API",))
+    await rig.poll()  # held one poll
+    assert await rig.poll() == ["incident_opened"]
+    assert rig.alerts(tts_only) == [] and rig.alerts(majors) == []
+    assert all(len(rig.alerts(c)) == 1 for c in rig.channels)
+
+
+async def test_maintenance(rig: Rig) -> None:
+    """Scheduled → in progress → completed in one thread, times as <!date^> tokens."""
+    window = rig.page.schedule_maintenance(
+        "Database upgrade", starts_in=timedelta(hours=2), duration=timedelta(hours=1), components=("Batch API",)
+    )
+    assert await rig.poll() == ["maintenance_scheduled"]
+    rig.page.start_maintenance(window)
+    assert await rig.poll() == ["maintenance_started"]
+    rig.page.complete_maintenance(window)
+    assert await rig.poll() == ["maintenance_completed"]
+    root, started, completed = rig.alerts(rig.channels[0])
+    assert started.thread_ts == root.ts == completed.thread_ts
+    assert "<!date^" in json.dumps(root.blocks)
+
+
+async def test_restart_mid_sequence(rig: Rig, tmp_path: Path) -> None:
+    """A new monitor on the same database after a restart repeats nothing and misses nothing."""
+    incident = rig.page.open_incident("API errors", impact="major", components=("Batch API",))
+    assert await rig.poll() == ["incident_opened"]
+    rig.store.close()
+    async with httpx.AsyncClient() as http:
+        again = await build(rig.slack, rig.page, tmp_path / "doctor.db", http, rig.now, rig.channels)
+        assert await again.poll() == []
+        rig.page.resolve_incident(incident)
+        assert await again.poll() == ["incident_resolved"]
+        again.store.close()
+    for channel in rig.channels:
+        root, resolution = rig.alerts(channel)
+        assert resolution.thread_ts == root.ts
+    rig.store = Store.open(tmp_path / "doctor.db")
+
+
+async def test_slack_failures_are_retried_and_gone_channels_dropped(rig: Rig) -> None:
+    """429s and 5xx are retried until delivered; an archived channel is deactivated, not retried forever."""
+    gone = rig.slack.workspace.add_channel("old-incidents").id
+    rig.store.subscribe(gone, team_id=rig.slack.team_id, filters=[], min_severity="minor", created_by="U", now=0)
+    rig.slack.workspace.channel(gone).archived = True  # type: ignore[union-attr]
+    rig.slack.fail_next("chat.postMessage", status=429, retry_after=0, count=2)
+    rig.slack.fail_next("chat.postMessage", status=503, count=2)
+    rig.page.open_incident("API errors", impact="major", components=("Batch API",))
+    await rig.poll()
+    assert all(len(rig.alerts(c)) == 1 for c in rig.channels)
+    sub = rig.store.subscription(gone)
+    assert sub is not None and not sub.active and sub.deactivated_reason == "is_archived"
+    assert rig.store.outbox_counts().get("pending", 0) == 0
+
+
+async def test_answer_lost_after_slack_accepted_is_not_reposted(rig: Rig) -> None:
+    """Slack stored the message but its answer never came: the retry finds it by metadata, no second post."""
+    rig.slack.fail_next("chat.postMessage", hold_answer=1.0)
+    rig.courier.client.timeout = 0.3
+    rig.page.open_incident("API errors", impact="major", components=("Batch API",))
+    await rig.poll()
+    for channel in rig.channels:
+        assert len(rig.alerts(channel)) == 1
+    methods = [c.method for c in rig.slack.calls]
+    assert methods.count("chat.postMessage") == len(rig.channels)  # none posted twice
+    assert methods.count("conversations.history") == 1  # the interrupted one was looked up
+
+
+async def test_real_example_summaries_as_states(rig: Rig, shared_data: Path) -> None:
+    """The shared real summaries, served as successive states, become incident and maintenance threads."""
+    github = json.loads((shared_data / "statuspage" / "statuscheck_github_incident_summary.json").read_text())
+    cloudamqp = json.loads((shared_data / "statuspage" / "statuscheck_cloudamqp_maintenance_summary.json").read_text())
+    rig.page.load_summary(github)
+    kinds = await rig.poll()
+    assert sorted(kinds) == [
+        "component_degraded",
+        "component_degraded",
+        "incident_opened",
+        "maintenance_scheduled",
+        "maintenance_started",
+    ]
+    root = next(m for m in rig.alerts(rig.channels[0]) if "Unplanned Database Outage" in m.text)
+    assert "http://stspg.co:5000/Q0E" in json.dumps(root.blocks)
+    rig.page.load_summary(cloudamqp)
+    kinds = await rig.poll()
+    # GitHub's incident and windows left the page; CloudAMQP's in-progress upgrade starts a new thread.
+    assert "incident_resolved" in kinds and kinds.count("maintenance_completed") == 2
+    assert "maintenance_started" in kinds
+    assert all(len(rig.alerts(c)) == len(rig.alerts(rig.channels[0])) for c in rig.channels)
+
+
+async def test_pacing_per_channel(rig: Rig) -> None:
+    """Two alerts for one channel are never posted closer together than the configured pace."""
+    rig.courier.pace = 0.3
+    incident = rig.page.open_incident("API errors", impact="major", components=("Batch API",))
+    await rig.monitor.poll_status()
+    rig.page.update_incident(incident, status="identified", body="Cause found.")
+    await rig.monitor.poll_status()
+    rig.page.resolve_incident(incident)
+    await rig.monitor.poll_status()
+    await rig.courier.drain()
+    for channel in rig.channels:
+        times = [c.at for c in rig.slack.calls if c.method == "chat.postMessage" and c.args.get("channel") == channel]
+        assert len(times) == 3
+        assert all(b - a >= 0.29 for a, b in zip(times, times[1:], strict=False)), times
+
+
+async def test_own_probe_and_balance_alerts(rig: Rig, tmp_path: Path) -> None:
+    """Two failed probe runs alert "degraded from here"; two good runs resolve it; low balance alerts once."""
+    from bot.probes import Clip
+    from simworld.deepgram import Clip as FakeClip
+    from simworld.deepgram import FakeDeepgram
+
+    async with FakeDeepgram() as dg, httpx.AsyncClient() as http:
+        dg.register_clip(
+            FakeClip(audio=Clip.load().wav, transcript="Testing Deepgram speech recognition, one two three.")
+        )
+        env = {
+            "DEEPGRAM_API_URL": dg.base_url,
+            "DEEPGRAM_API_KEY": dg.api_key,
+            "PROBE_STREAM_SPEED": "50",
+            "PROBE_TIMEOUT_SECONDS": "2",
+            "BALANCE_ALERT_USD": "500",
+        }
+        probing = await build(rig.slack, rig.page, tmp_path / "probes.db", http, rig.now, rig.channels, env)
+        channel = rig.channels[0]
+        probing.store.subscribe(
+            channel, team_id=rig.slack.team_id, filters=["tts"], min_severity="major", created_by="U", now=0
+        )
+        dg.fail("speak", status=503, times=2)
+        first = await probing.monitor.run_probes()
+        assert [e.kind for e in first] == ["balance_low"]  # the default project holds less than $500
+        second = await probing.monitor.run_probes()
+        assert [e.kind for e in second] == ["probe_degraded"]
+        assert [e.kind for e in await probing.monitor.run_probes()] == []
+        assert [e.kind for e in await probing.monitor.run_probes()] == ["probe_recovered"]
+        await probing.courier.drain()
+        balance, degraded, recovered = [m for m in rig.slack.messages(channel) if (m.metadata or {}).get("event_type")]
+        assert "Low Deepgram credit" in balance.text and "402" in json.dumps(balance.blocks)
+        assert "Text-to-speech failing from here" in degraded.text
+        assert "own probes" in json.dumps(degraded.blocks) and "not from Deepgram's status page" in json.dumps(
+            degraded.blocks
+        )
+        assert recovered.thread_ts == degraded.ts
+        probing.store.close()
