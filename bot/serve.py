@@ -7,6 +7,7 @@ transport closes first (no new requests), then the scheduler, then the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
@@ -16,6 +17,8 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import create_app, create_web_client
@@ -30,6 +33,7 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 3.0
 USER_AGENT = "deepgram-doctor (+https://github.com/deepgram-doctor)"
 
 
@@ -91,9 +95,38 @@ async def _check_bot_token(client: AsyncWebClient) -> None:
     log.info("authenticated", extra={"team": identity.get("team_id"), "bot_user": identity.get("user_id")})
 
 
+class DrainingSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, counting envelopes between receipt and ack.
+
+    slack_sdk dispatches each envelope in a task of its own; closing the connection while one is
+    between dispatch and ack makes that ack fail with a logged traceback (and Slack redelivers).
+    `drain()` waits for them first.
+    """
+
+    def __init__(self, app: AsyncApp, app_token: str) -> None:
+        super().__init__(app, app_token)
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            await super().handle(client, req)  # type: ignore[arg-type]  # Bolt 1.30 narrows it the same way
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def drain(self, *, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+
+
 async def _run_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
     assert settings.slack_app_token, "socket transport implies an app token"
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token)
+    handler = DrainingSocketModeHandler(app, settings.slack_app_token)
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in Bolt 1.30
     except SlackApiError as exc:
@@ -105,6 +138,8 @@ async def _run_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Even
     try:
         await stop.wait()
     finally:
+        # Let envelopes already being handled send their acks before the socket goes away.
+        await handler.drain(timeout=DRAIN_SECONDS)
         await handler.close_async()  # type: ignore[no-untyped-call]
 
 
