@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -112,3 +114,38 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
         await send(respond, reply, subcommand=name or "help")
 
     return on_deepgram
+
+
+@dataclass(frozen=True)
+class Click:
+    """A button press: the button's value, who pressed it, where."""
+
+    value: str
+    user_id: str
+    channel_id: str
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Click:
+        action = (body.get("actions") or [{}])[0]
+        return cls(
+            value=str(action.get("value") or ""),
+            user_id=(body.get("user") or {}).get("id", ""),
+            channel_id=(body.get("channel") or {}).get("id", ""),
+        )
+
+
+def on_button(
+    app: AsyncApp, action_id: str, work: Callable[[Click], Awaitable[Reply]], *, replace_original: bool
+) -> None:
+    """Register a button: ack at once, run `work` inside the error boundary, answer via the click's response_url.
+
+    `replace_original=False` answers as a new message (an error then stays private to the clicker).
+    """
+
+    async def listener(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        click = Click.from_body(body)
+        reply = await guarded(work(click), what=action_id, user=click.user_id, channel=click.channel_id)
+        await send(respond, reply, subcommand=action_id, replace_original=replace_original)
+
+    app.action(action_id)(listener)

@@ -8,11 +8,8 @@ ephemeral report with a fresh one.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import messages
 from bot.blocks import context, error_reply
@@ -20,7 +17,7 @@ from bot.commands import Invocation, Reply, Subcommand
 from bot.deps import Deps
 from bot.report import RERUN_ACTION, SHARE_ACTION, report_blocks, report_fallback
 from bot.status import check_status, record_report
-from handlers.router import guarded, send
+from handlers.router import on_button
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +46,6 @@ SUBCOMMAND = Subcommand(
 )
 
 
-def _action(body: dict[str, Any]) -> tuple[str, str, str]:
-    action = (body.get("actions") or [{}])[0]
-    user = (body.get("user") or {}).get("id", "")
-    channel = (body.get("channel") or {}).get("id", "")
-    return str(action.get("value") or ""), user, channel
-
-
 async def _share(deps: Deps, run_value: str, user: str) -> Reply:
     stored = deps.store.probe_run_message(int(run_value)) if run_value.isdigit() else None
     if stored is None:
@@ -66,18 +56,6 @@ async def _share(deps: Deps, run_value: str, user: str) -> Reply:
 
 
 def register_actions(app: AsyncApp, deps: Deps) -> None:
-    async def on_share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        value, user, channel = _action(body)
-        reply = await guarded(_share(deps, value, user), what=SHARE_ACTION, user=user, channel=channel)
-        # An error stays private to the clicker; the report itself goes to everyone.
-        await send(respond, reply, subcommand=SHARE_ACTION, replace_original=False)
-
-    async def on_rerun(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        _, user, channel = _action(body)
-        reply = await guarded(status_reply(deps), what=RERUN_ACTION, user=user, channel=channel)
-        await send(respond, reply, subcommand=RERUN_ACTION, replace_original=True)
-
-    app.action(SHARE_ACTION)(on_share)
-    app.action(RERUN_ACTION)(on_rerun)
+    # The shared report goes to everyone; an error about it stays private to the clicker.
+    on_button(app, SHARE_ACTION, lambda click: _share(deps, click.value, click.user_id), replace_original=False)
+    on_button(app, RERUN_ACTION, lambda click: status_reply(deps), replace_original=True)

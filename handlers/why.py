@@ -12,11 +12,8 @@ probe" (one streaming probe from here) and "Run /deepgram status" (the full stat
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import messages
 from bot.commands import Invocation, Reply, Subcommand
@@ -33,7 +30,7 @@ from bot.playbook_blocks import (
 from bot.playbooks import load_library, match
 from bot.probes import probe_streaming
 from bot.topics import Topic
-from handlers.router import guarded, send
+from handlers.router import Click, on_button
 from handlers.status import status_reply
 
 log = logging.getLogger(__name__)
@@ -58,14 +55,9 @@ async def run(invocation: Invocation, deps: Deps) -> Reply:
 SUBCOMMAND = Subcommand(name="why", usage="why <topic>", summary=messages.WHY_SUMMARY, run=run)
 
 
-def _clicked(body: dict[str, Any]) -> tuple[Topic | None, str, str]:
-    """The topic whose playbook carried the button, the user who clicked, and the channel."""
-    action = (body.get("actions") or [{}])[0]
-    value = str(action.get("value") or "")
-    topic = Topic(value) if value in {t.value for t in Topic} else None
-    user = (body.get("user") or {}).get("id", "")
-    channel = (body.get("channel") or {}).get("id", "")
-    return topic, user, channel
+def _topic(click: Click) -> Topic | None:
+    """The topic whose playbook carried the button."""
+    return Topic(click.value) if click.value in {t.value for t in Topic} else None
 
 
 async def check_key(deps: Deps, user: str) -> Reply:
@@ -85,25 +77,6 @@ async def streaming_probe(deps: Deps, topic: Topic | None) -> Reply:
 
 def register_actions(app: AsyncApp, deps: Deps) -> None:
     """Wire the three live-check buttons: ack at once, run the check, answer as a new message."""
-
-    async def on_check_key(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        _, user, channel = _clicked(body)
-        reply = await guarded(check_key(deps, user), what=CHECK_KEY_ACTION, user=user, channel=channel)
-        await send(respond, reply, subcommand=CHECK_KEY_ACTION, replace_original=False)
-
-    async def on_probe_streaming(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        topic, user, channel = _clicked(body)
-        reply = await guarded(streaming_probe(deps, topic), what=PROBE_STREAMING_ACTION, user=user, channel=channel)
-        await send(respond, reply, subcommand=PROBE_STREAMING_ACTION, replace_original=False)
-
-    async def on_status(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        _, user, channel = _clicked(body)
-        reply = await guarded(status_reply(deps), what=STATUS_ACTION, user=user, channel=channel)
-        await send(respond, reply, subcommand=STATUS_ACTION, replace_original=False)
-
-    app.action(CHECK_KEY_ACTION)(on_check_key)
-    app.action(PROBE_STREAMING_ACTION)(on_probe_streaming)
-    app.action(STATUS_ACTION)(on_status)
+    on_button(app, CHECK_KEY_ACTION, lambda click: check_key(deps, click.user_id), replace_original=False)
+    on_button(app, PROBE_STREAMING_ACTION, lambda click: streaming_probe(deps, _topic(click)), replace_original=False)
+    on_button(app, STATUS_ACTION, lambda click: status_reply(deps), replace_original=False)
