@@ -199,6 +199,20 @@ def _incident_event(
     )
 
 
+def _refreshed(memo: IncidentMemo, inc: Incident, polls: int) -> IncidentMemo:
+    """The memo brought up to date with what the page shows now."""
+    latest = inc.latest_update
+    return replace(
+        memo,
+        name=inc.name,
+        impact=inc.impact,
+        status=inc.status,
+        component_ids=inc.component_ids,
+        last_update_id=latest.id if latest else None,
+        polls_seen=polls,
+    )
+
+
 def _opened(inc: Incident, components: Mapping[str, Component]) -> Event:
     latest = inc.latest_update
     return _incident_event(
@@ -254,16 +268,7 @@ def detect(
             announce = polls > hold_polls or incident_severity(inc.impact) == "major"
             if announce:
                 events.append(_opened(inc, components))
-            incidents[inc.id] = replace(
-                memo,
-                name=inc.name,
-                impact=inc.impact,
-                status=inc.status,
-                component_ids=inc.component_ids,
-                last_update_id=latest.id if latest else None,
-                announced=announce,
-                polls_seen=polls,
-            )
+            incidents[inc.id] = replace(_refreshed(memo, inc, polls), announced=announce)
             continue
         update_id = latest.id if latest else None
         if update_id != memo.last_update_id or inc.impact != memo.impact or inc.status != memo.status:
@@ -273,15 +278,7 @@ def detect(
                     "incident_updated", inc, key, components, status=inc.status, body=latest.body if latest else None
                 )
             )
-        incidents[inc.id] = replace(
-            memo,
-            name=inc.name,
-            impact=inc.impact,
-            status=inc.status,
-            component_ids=inc.component_ids,
-            last_update_id=update_id,
-            polls_seen=polls,
-        )
+        incidents[inc.id] = _refreshed(memo, inc, polls)
 
     # -- incidents that left the page: resolved --------------------------------------------------
     for memo in known.values():
