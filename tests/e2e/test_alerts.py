@@ -109,3 +109,39 @@ async def test_kill_9_during_fan_out_delivers_exactly_once(world: World, tmp_pat
     assert all(len(alerts(slack, c)) == 1 for c in channels), [len(alerts(slack, c)) for c in channels]
     # The 20 interrupted posts were found in the channels' history rather than posted again.
     assert sum(1 for call in slack.calls if call.method == "conversations.history") >= 20
+
+
+async def test_subscribe_where_the_bot_is_not(bot: RunningBot, world: World) -> None:
+    """A public channel is joined first; a private one the bot is not in gets invite instructions."""
+    ws = world.slack.workspace
+    public = ws.add_channel("outside", bot_member=False, members=[ws.default_user.id])
+    private = ws.add_channel("secret", kind="private", bot_member=False, members=[ws.default_user.id])
+
+    async def ask(channel: str) -> str:
+        result = await bot.driver.slash_command("subscribe", channel=channel, via=bot.transport)
+        (reply,) = await bot.driver.wait_responses(result.response_url, n=1)
+        return json.dumps(reply.body)
+
+    assert "Subscribed" in await ask(public.id)
+    assert public.is_member(world.slack.bot_user_id)
+    refused = await ask(private.id)
+    assert "/invite @deepgram-doctor" in refused and "Subscribed" not in refused
+
+
+async def test_admins_see_every_subscription(bot: RunningBot, world: World) -> None:
+    """A workspace admin's `subscriptions` lists all channels; a member sees only this one."""
+    ws = world.slack.workspace
+    other = ws.add_channel("elsewhere", members=[ws.default_user.id])
+    for channel in (ws.default_channel.id, other.id):
+        result = await bot.driver.slash_command("subscribe", channel=channel, via=bot.transport)
+        await bot.driver.wait_responses(result.response_url, n=1)
+
+    async def listing() -> str:
+        result = await bot.driver.slash_command("subscriptions", via=bot.transport)
+        (reply,) = await bot.driver.wait_responses(result.response_url, n=1)
+        return json.dumps(reply.body)
+
+    assert "All subscriptions" not in await listing()
+    ws.default_user.is_admin = True
+    everything = await listing()
+    assert "All subscriptions (2)" in everything and f"<#{other.id}>" in everything
