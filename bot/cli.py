@@ -64,6 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
     speak_parser.add_argument("--voice", help="Aura model, e.g. aura-2-thalia-en (the default)")
     speak_parser.add_argument("-o", "--output", default="speech.mp3", help="MP3 file to write ('-' for stdout)")
     speak_parser.add_argument("--voices", action="store_true", help="list the voices and exit")
+    sandbox_parser = commands.add_parser(
+        "sandbox",
+        help="try every command offline: a simulated Slack, Deepgram and status page in your terminal",
+        description="Start a fake Slack workspace, a fake Deepgram API and a fake status page on 127.0.0.1, "
+        "run the real bot against them, and type what you would type in Slack (/deepgram status, a DM, "
+        "a button's number, :outage streaming, :help). Nothing leaves the machine; no token is needed.",
+    )
+    sandbox_parser.add_argument(
+        "--script", metavar="FILE", help="run the inputs in FILE, one per line ('-': standard input), and exit"
+    )
+    sandbox_parser.add_argument(
+        "--http", action="store_true", help="connect the bot in HTTP mode instead of Socket Mode"
+    )
+    sandbox_parser.add_argument(
+        "--files", default="sandbox-files", metavar="DIR", help="where files the bot uploads are saved"
+    )
+    sandbox_parser.add_argument(
+        "--poll", type=float, default=1.0, metavar="SECONDS", help="status page poll interval (default 1)"
+    )
     commands.add_parser(
         "healthcheck",
         help="exit 0 if the bot's HTTP endpoint is healthy (for container health checks)",
@@ -81,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(run_status(as_json=args.json))
     if args.command == "speak":
         sys.exit(run_speak(args.text, voice=args.voice, output=args.output, list_voices=args.voices))
+    if args.command == "sandbox":
+        sys.exit(run_sandbox(script=args.script, http=args.http, files_dir=args.files, poll_seconds=args.poll))
     sys.exit(run_serve(force_http=args.http))
 
 
@@ -175,6 +196,18 @@ async def _speak_once(settings: Settings, text: str, voice: str | None, output: 
         file=sys.stderr if output == "-" else sys.stdout,
     )
     return EXIT_OK
+
+
+def run_sandbox(*, script: str | None, http: bool, files_dir: str, poll_seconds: float) -> int:
+    """The offline sandbox. Imported here only: the simulated world is never loaded by `serve`."""
+    from simworld.sandbox import main as sandbox_main
+
+    if not 0.1 <= poll_seconds <= 60:
+        print("deepgram-doctor sandbox: --poll must be between 0.1 and 60 seconds", file=sys.stderr)
+        return EXIT_CONFIG
+    return sandbox_main(
+        script=script, transport="http" if http else "socket", files_dir=files_dir, poll_seconds=poll_seconds
+    )
 
 
 def run_healthcheck() -> int:

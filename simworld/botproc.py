@@ -8,16 +8,43 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import os
 import signal
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("deepgram-doctor")
+#: prctl(2) option: the signal the kernel sends a process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def bot_command() -> list[str]:
+    """How to start the bot: the console script beside this Python, as a user would, or, where the
+    installer put scripts elsewhere (`pip install --user`), `python -m bot`, which is the same entry point."""
+    if CONSOLE_SCRIPT.exists():
+        return [str(CONSOLE_SCRIPT)]
+    return [sys.executable, "-m", "bot"]
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` asking Linux to SIGTERM the child when its parent dies (`PR_SET_PDEATHSIG`),
+    so a parent killed without a chance to clean up leaves no bot behind; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not between fork and exec
+    except (OSError, AttributeError):
+        return None
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return preexec
 
 
 def free_port() -> int:
@@ -29,9 +56,11 @@ def free_port() -> int:
 class BotProcess:
     """The bot in a child process; its JSON log lines are collected as they arrive."""
 
-    def __init__(self, env: Mapping[str, str], *args: str) -> None:
+    def __init__(self, env: Mapping[str, str], *args: str, tied_to_parent: bool = False) -> None:
+        """`tied_to_parent`: the bot is terminated if this process dies (Linux), for interactive tools."""
         self.env = {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **env}
         self.args = ["serve", *args]
+        self.tied_to_parent = tied_to_parent
         self.proc: asyncio.subprocess.Process | None = None
         self.lines: list[str] = []
         self._reader: asyncio.Task[None] | None = None
@@ -51,12 +80,13 @@ class BotProcess:
 
     async def start(self, *, ready_timeout: float = 20.0) -> BotProcess:
         self.proc = await asyncio.create_subprocess_exec(
-            str(CONSOLE_SCRIPT),
+            *bot_command(),
             *self.args,
             env=self.env,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=die_with_parent() if self.tied_to_parent else None,
         )
         self._reader = asyncio.create_task(self._read())
         await self.wait_for_log("ready", timeout=ready_timeout)

@@ -12,6 +12,7 @@ import yaml
 from referencing import Registry, Resource
 
 from handlers import SUBCOMMANDS
+from simworld.world import MANIFEST_BOT_SCOPES
 from tests.conftest import ROOT
 
 SCHEMA_BASE = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/"
@@ -75,3 +76,8 @@ def test_usage_hint_matches_the_command_table(manifest: dict[str, Any]) -> None:
     """The hint Slack shows under /deepgram is generated from the same table the router uses."""
     (command,) = manifest["features"]["slash_commands"]
     assert command["usage_hint"] == SUBCOMMANDS.usage_hint()
+
+
+def test_simulated_workspace_grants_the_manifest_scopes(manifest: dict[str, Any]) -> None:
+    """The sandbox's workspace grants exactly the bot scopes manifest.yml asks for (it cannot read the manifest)."""
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == MANIFEST_BOT_SCOPES
