@@ -145,6 +145,16 @@ def payment_required(request: web.Request) -> ErrorReply:
     return ErrorReply(402, E.legacy(E.ASR_PAYMENT_REQUIRED, request_id(request)))
 
 
+def authorize_usage(request: web.Request) -> Authed | ErrorReply:
+    """A usage route over HTTP (listen, speak): valid credentials, and a project with credit."""
+    auth = authenticate(request, "api", presented_credentials(request, websocket=False))
+    if isinstance(auth, ErrorReply):
+        return auth
+    if auth.project.out_of_credit:
+        return payment_required(request)
+    return auth
+
+
 # -- /v1/listen query parameters -----------------------------------------------------------------------
 
 # AAS `ListenV1Encoding` (a superset of the REST enum; alaw/linear32/ogg-opus are streaming additions).

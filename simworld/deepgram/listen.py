@@ -10,14 +10,11 @@ from aiohttp import web
 from . import errors as E
 from .audio import Corrupt
 from .common import (
-    Authed,
-    authenticate,
+    authorize_usage,
     error_response,
     fake_of,
     json_response,
     parse_listen,
-    payment_required,
-    presented_credentials,
     request_id,
 )
 from .errors import ErrorReply
@@ -29,12 +26,9 @@ async def handle_listen(request: web.Request) -> web.StreamResponse:
     """Transcribe a URL body (served from registered clips) or raw audio bytes."""
     dg = fake_of(request)
     rid = request_id(request)
-    auth = authenticate(request, "api", presented_credentials(request, websocket=False))
+    auth = authorize_usage(request)
     if isinstance(auth, ErrorReply):
         return error_response(request, auth)
-    assert isinstance(auth, Authed)
-    if auth.project.out_of_credit:
-        return error_response(request, payment_required(request))
     params = parse_listen(request.query, streaming=False, project=auth.project, rid=rid)
     if isinstance(params, ErrorReply):
         return error_response(request, params)

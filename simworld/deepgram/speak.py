@@ -11,13 +11,10 @@ from . import errors as E
 from . import synth
 from .common import (
     EXPOSE_HEADERS,
-    Authed,
-    authenticate,
+    authorize_usage,
     error_response,
     fake_of,
     json_response,
-    payment_required,
-    presented_credentials,
     request_id,
 )
 from .errors import ErrorReply
@@ -118,12 +115,9 @@ async def handle_speak(request: web.Request) -> web.StreamResponse:
     """Validate, then stream the audio in chunks with the documented headers."""
     dg = fake_of(request)
     rid = request_id(request)
-    auth = authenticate(request, "api", presented_credentials(request, websocket=False))
+    auth = authorize_usage(request)
     if isinstance(auth, ErrorReply):
         return error_response(request, auth)
-    assert isinstance(auth, Authed)
-    if auth.project.out_of_credit:
-        return error_response(request, payment_required(request))
     model = TTS_MODELS.get(request.query.get("model", DEFAULT_TTS_MODEL))
     if model is None:
         return error_response(request, ErrorReply(400, E.legacy(E.NO_SUCH_MODEL, rid)))
