@@ -102,15 +102,19 @@ def _keys_refused(request: web.Request, auth: Authed) -> web.Response | None:
     return None
 
 
-async def list_keys(request: web.Request) -> web.Response:
-    """`GET /v1/projects/{id}/keys[?status=active|expired]` (OAS `ListProjectKeysV1Response`)."""
+async def _project_for_keys(request: web.Request) -> Project | web.Response:
+    """The project whose keys are asked for, or the refusal (unknown project, or not allowed)."""
     found = await _project_or_error(request)
     if isinstance(found, web.Response):
         return found
-    refused = _keys_refused(request, found[0])
-    if refused is not None:
-        return refused
-    _, p = found
+    return _keys_refused(request, found[0]) or found[1]
+
+
+async def list_keys(request: web.Request) -> web.Response:
+    """`GET /v1/projects/{id}/keys[?status=active|expired]` (OAS `ListProjectKeysV1Response`)."""
+    p = await _project_for_keys(request)
+    if isinstance(p, web.Response):
+        return p
     dg = fake_of(request)
     status = request.query.get("status")
     items = []
@@ -132,13 +136,9 @@ async def list_keys(request: web.Request) -> web.Response:
 
 async def get_key(request: web.Request) -> web.Response:
     """`GET /v1/projects/{id}/keys/{key_id}` (OAS `GetProjectKeyV1Response`)."""
-    found = await _project_or_error(request)
-    if isinstance(found, web.Response):
-        return found
-    refused = _keys_refused(request, found[0])
-    if refused is not None:
-        return refused
-    _, p = found
+    p = await _project_for_keys(request)
+    if isinstance(p, web.Response):
+        return p
     dg = fake_of(request)
     key_id = request.match_info["key_id"]
     for key in dg.keys.values():
