@@ -38,16 +38,9 @@ async def check_key_reply(deps: Deps, pasted: str | None, *, user_id: str) -> Re
     claims = decode_jwt(credential.secret) if credential.kind == "jwt" else None
     if not credential.sendable:
         facts = None  # no client could send it either; the checklist says so
-    elif credential.kind == "api_key":
-        facts = await check_api_key(
-            deps.http,
-            settings.deepgram_api_url,
-            credential.secret,
-            as_pasted=as_sent,
-            timeout=settings.probe_timeout_seconds,
-        )
-    elif credential.kind == "jwt":
-        facts = await check_jwt(
+    elif credential.kind in ("api_key", "jwt"):
+        check = check_api_key if credential.kind == "api_key" else check_jwt
+        facts = await check(
             deps.http,
             settings.deepgram_api_url,
             credential.secret,
