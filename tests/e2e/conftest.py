@@ -6,17 +6,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from simworld.deepgram import FakeDeepgram
 from simworld.slack import FakeSlack
 from simworld.statuspage import FakeStatusPage
-from simworld.world import RunningBot, Transport, World
-from tests.conftest import ROOT
+from simworld.world import MANIFEST_BOT_SCOPES, RunningBot, Transport, World
 
-__all__ = ["MANIFEST_SCOPES", "RunningBot", "World", "start_bot", "stop_bot"]
-
-MANIFEST_SCOPES = set(yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"]["bot"])
+__all__ = ["RunningBot", "World", "start_bot", "stop_bot"]
 
 
 @pytest.fixture
@@ -24,7 +20,7 @@ async def world(shared_data: Path) -> AsyncIterator[World]:
     """Fake Slack (checking every Web API call against Slack's documented arguments), a healthy fake
     Deepgram that knows what the bot's probe clip says, and a fake status page."""
     # The workspace grants exactly what manifest.yml asks for, so a missing scope fails a test.
-    async with World(api_ref_dir=shared_data / "slack" / "slack-api-ref", bot_scopes=MANIFEST_SCOPES) as world:
+    async with World(api_ref_dir=shared_data / "slack" / "slack-api-ref", bot_scopes=MANIFEST_BOT_SCOPES) as world:
         yield world
         assert world.slack.contract_violations == []
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Invocation
@@ -20,16 +19,15 @@ from bot.store import Store
 from handlers import SUBCOMMANDS
 from handlers.router import dispatch
 from simworld.slack import Channel, FakeSlack
-from tests.conftest import ROOT
+from simworld.world import MANIFEST_BOT_SCOPES
 
-MANIFEST_SCOPES = set(yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"]["bot"])
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xf3" + bytes(200)
 
 
 @pytest.fixture
 async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
     async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=23) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_SCOPES)
+        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
         yield fake
         assert fake.contract_violations == []
 

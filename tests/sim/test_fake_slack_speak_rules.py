@@ -8,20 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from simworld.slack import FakeSlack
-from tests.conftest import ROOT
-
-MANIFEST_SCOPES = set(yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"]["bot"])
+from simworld.world import MANIFEST_BOT_SCOPES
 
 
 @pytest.fixture
 async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
     async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=17) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_SCOPES)
+        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
         yield fake
         assert fake.contract_violations == []
 
