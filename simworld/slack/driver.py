@@ -29,6 +29,18 @@ from simworld.slack.workspace import Channel, Message, User
 SLACKBOT_UA = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
+def _acked(envelope: Envelope) -> dict[str, Any]:
+    """The result fields every Socket Mode delivery shares: the ack (or its absence) and the envelope."""
+    ack = envelope.ack
+    return {
+        "status": 200 if ack else None,
+        "body": ack.payload if ack else None,
+        "ack_seconds": envelope.ack_seconds,
+        "envelope_id": envelope.envelope_id,
+        "envelope": envelope,
+    }
+
+
 class SlackDriver:
     """Sends Slack-originated traffic to the app under test, over HTTP or Socket Mode."""
 
@@ -199,18 +211,13 @@ class SlackDriver:
             ack_message = _json_or_none(body) if status == 200 else None
         else:
             envelope = await self._socket("slash_commands", payload)
-            ack = envelope.ack
             result = CommandResult(
-                status=200 if ack else None,
-                body=ack.payload if ack else None,
-                ack_seconds=envelope.ack_seconds,
                 response_url=response_url,
                 payload=payload,
                 via=how,
-                envelope_id=envelope.envelope_id,
-                envelope=envelope,
+                **_acked(envelope),
             )
-            ack_message = ack.payload if ack else None
+            ack_message = envelope.ack.payload if envelope.ack else None
         self._post_in_channel_ack(where, ack_message)
         return result
 
@@ -289,16 +296,11 @@ class SlackDriver:
             retry_attempt=retry_num or 0,
             retry_reason=(retry_reason or "timeout") if retry_num else "",
         )
-        ack = envelope.ack
         return EventResult(
-            status=200 if ack else None,
-            body=ack.payload if ack else None,
-            ack_seconds=envelope.ack_seconds,
             event_id=event_id,
             payload=body,
             via=how,
-            envelope_id=envelope.envelope_id,
-            envelope=envelope,
+            **_acked(envelope),
         )
 
     async def message_im(
@@ -466,16 +468,11 @@ class SlackDriver:
             status, body, elapsed = await self._post(raw, "application/x-www-form-urlencoded")
             return ActionResult(status, body, elapsed if status is not None else None, url, payload, how)
         envelope = await self._socket("interactive", payload)
-        ack = envelope.ack
         return ActionResult(
-            status=200 if ack else None,
-            body=ack.payload if ack else None,
-            ack_seconds=envelope.ack_seconds,
             response_url=url,
             payload=payload,
             via=how,
-            envelope_id=envelope.envelope_id,
-            envelope=envelope,
+            **_acked(envelope),
         )
 
 
