@@ -12,7 +12,7 @@ the world the tests check.
         ...
         await running.process.stop()
 
-Nothing here reads `../shared`: the probe clip comes from the installed `bot` package, and the
+Nothing here reads test data: the probe clip comes from the installed `bot` package, and the
 Slack API reference (contract checks) is only used when a test passes `api_ref_dir`.
 """
 

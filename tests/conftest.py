@@ -7,16 +7,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SHARED_DATA = SHARED / "data"
+#: Copies of the public reference files the tests check against (see tests/data/README.md).
+REFERENCE_DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The read-only reference data beside the project (`../shared/data`)."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"reference data not found at {SHARED_DATA}; ../shared must sit beside the project")
-    return SHARED_DATA
+def reference_data() -> Path:
+    """The reference data copied into the repository: specs, recordings, schemas, samples."""
+    return REFERENCE_DATA
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """A fake Slack for testing the bot with the real slack_sdk / slack_bolt over loopback sockets.
 
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref") as slack:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref") as slack:
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
         ...
         assert slack.contract_violations == []

@@ -16,11 +16,11 @@ __all__ = ["RunningBot", "World", "start_bot", "stop_bot"]
 
 
 @pytest.fixture
-async def world(shared_data: Path) -> AsyncIterator[World]:
+async def world(reference_data: Path) -> AsyncIterator[World]:
     """Fake Slack (checking every Web API call against Slack's documented arguments), a healthy fake
     Deepgram that knows what the bot's probe clip says, and a fake status page."""
     # The workspace grants exactly what manifest.yml asks for, so a missing scope fails a test.
-    async with World(api_ref_dir=shared_data / "slack" / "slack-api-ref", bot_scopes=MANIFEST_BOT_SCOPES) as world:
+    async with World(api_ref_dir=reference_data / "slack" / "slack-api-ref", bot_scopes=MANIFEST_BOT_SCOPES) as world:
         yield world
         assert world.slack.contract_violations == []
 

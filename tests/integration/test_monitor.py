@@ -72,10 +72,10 @@ async def build(
 
 
 @pytest.fixture
-async def rig(shared_data: Path, tmp_path: Path) -> AsyncIterator[Rig]:
+async def rig(reference_data: Path, tmp_path: Path) -> AsyncIterator[Rig]:
     now = [datetime(2026, 11, 24, 10, 0, tzinfo=UTC)]
     async with (
-        FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref") as slack,
+        FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref") as slack,
         FakeStatusPage(clock=lambda: now[0]) as page,
         httpx.AsyncClient() as http,
     ):
@@ -220,10 +220,15 @@ async def test_answer_lost_after_slack_accepted_is_not_reposted(rig: Rig) -> Non
     assert methods.count("conversations.history") == 1  # the interrupted one was looked up
 
 
-async def test_real_example_summaries_as_states(rig: Rig, shared_data: Path) -> None:
+async def test_real_example_summaries_as_states(rig: Rig, reference_data: Path) -> None:
     """The shared real summaries, served as successive states, become incident and maintenance threads."""
-    github = json.loads((shared_data / "statuspage" / "statuscheck_github_incident_summary.json").read_text())
-    cloudamqp = json.loads((shared_data / "statuspage" / "statuscheck_cloudamqp_maintenance_summary.json").read_text())
+    github = json.loads((reference_data / "statuspage" / "statuscheck_github_incident_summary.json").read_text())
+    cloudamqp = json.loads(
+        (reference_data / "statuspage" / "statuscheck_cloudamqp_maintenance_summary.json").read_text()
+    )
+    # Five threads per channel at once: Slack's 1 post/s/channel would make the courier wait out whole
+    # seconds of Retry-After. Retry-After itself is covered by the failure test above.
+    rig.slack.set_rate_limit(per_second=100, burst=20)
     rig.page.load_summary(github)
     kinds = await rig.poll()
     assert sorted(kinds) == [

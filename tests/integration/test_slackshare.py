@@ -25,8 +25,8 @@ MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xf3" + bytes(200)
 
 
 @pytest.fixture
-async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=23) as fake:
+async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=23) as fake:
         fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
         yield fake
         assert fake.contract_violations == []

@@ -19,9 +19,9 @@ SCHEMA_BASE = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0
 
 
 @pytest.fixture(scope="module")
-def validator(shared_data: Path) -> jsonschema.Draft7Validator:
+def validator(reference_data: Path) -> jsonschema.Draft7Validator:
     """The root manifest schema with its remote `$ref`s served from the local copies (no network)."""
-    folder = shared_data / "slack" / "manifest-schema"
+    folder = reference_data / "slack" / "manifest-schema"
     root = json.loads((folder / "manifest.schema.json").read_text())
     resources = []
     for path in sorted((folder / "schemas").glob("*.json")):
@@ -43,10 +43,10 @@ def manifest() -> dict[str, Any]:
 
 
 def test_schema_accepts_the_official_examples_and_rejects_the_invalid(
-    validator: jsonschema.Draft7Validator, shared_data: Path
+    validator: jsonschema.Draft7Validator, reference_data: Path
 ) -> None:
     """The validator is wired right: Slack's own valid examples pass and its invalid ones fail."""
-    examples = shared_data / "slack" / "manifest-schema" / "examples"
+    examples = reference_data / "slack" / "manifest-schema" / "examples"
     for version in ("v1", "v2"):
         assert not list(validator.iter_errors(json.loads((examples / version / "manifest.valid.json").read_text())))
         assert list(validator.iter_errors(json.loads((examples / version / "manifest.invalid.json").read_text())))

@@ -277,11 +277,11 @@ async def test_unknown_project_is_modern_404(dg: FakeDeepgram, client: httpx.Asy
 
 
 async def test_listen_preamble_returns_recorded_transcript(
-    dg: FakeDeepgram, client: httpx.AsyncClient, shared_data: Path
+    dg: FakeDeepgram, client: httpx.AsyncClient, reference_data: Path
 ) -> None:
     """preamble-rest.wav registered with its recorded transcript comes back with the file's sha256."""
-    wav = (shared_data / AUDIO / "preamble-rest.wav").read_bytes()
-    recorded = json.loads((shared_data / REST_REC / PREAMBLE_RESPONSE).read_text())
+    wav = (reference_data / AUDIO / "preamble-rest.wav").read_bytes()
+    recorded = json.loads((reference_data / REST_REC / PREAMBLE_RESPONSE).read_text())
     alt = recorded["results"]["channels"][0]["alternatives"][0]
     dg.register_clip(Clip(audio=wav, transcript=alt["transcript"], words=alt["words"]))
     resp = await client.post(
@@ -372,10 +372,10 @@ async def test_raw_audio_with_encoding_is_decodable(dg: FakeDeepgram, client: ht
     assert resp.status_code == 200 and resp.json()["metadata"]["duration"] == pytest.approx(2.0)
 
 
-async def test_listen_by_url(dg: FakeDeepgram, client: httpx.AsyncClient, shared_data: Path) -> None:
+async def test_listen_by_url(dg: FakeDeepgram, client: httpx.AsyncClient, reference_data: Path) -> None:
     """A JSON URL body is served from clips registered by URL; others give REMOTE_CONTENT_ERROR."""
     url = "https://static.deepgram.com/examples/testing.wav"
-    audio = (shared_data / AUDIO / "testing-websocket.wav").read_bytes()
+    audio = (reference_data / AUDIO / "testing-websocket.wav").read_bytes()
     dg.register_clip(Clip(audio=audio, transcript="Testing. 123. Testing. 123.", url=url))
     resp = await client.post("/v1/listen?smart_format=true", headers=tok(dg.api_key), json={"url": url})
     body = resp.json()
@@ -511,10 +511,10 @@ async def test_speak_mp3_parses_with_mutagen(dg: FakeDeepgram, client: httpx.Asy
 
 
 async def test_speak_linear16_wav_matches_the_recorded_header(
-    dg: FakeDeepgram, client: httpx.AsyncClient, shared_data: Path
+    dg: FakeDeepgram, client: httpx.AsyncClient, reference_data: Path
 ) -> None:
     """linear16 (24000 Hz default) is a WAV whose 44-byte header equals the recorded real one, sizes included."""
-    recorded = (shared_data / SPEAK_WAV).read_bytes()
+    recorded = (reference_data / SPEAK_WAV).read_bytes()
     resp = await client.post(
         "/v1/speak?model=aura-2-thalia-en&encoding=linear16&sample_rate=24000",
         headers=tok(dg.api_key),
@@ -575,10 +575,10 @@ async def test_speak_text_errors_aura2(
 
 
 async def test_speak_limits_per_generation_and_413_knob(
-    dg: FakeDeepgram, client: httpx.AsyncClient, shared_data: Path
+    dg: FakeDeepgram, client: httpx.AsyncClient, reference_data: Path
 ) -> None:
     """Aura-1 allows 2000 characters; the over-limit status is 422 or, by knob, 413 (docs disagree)."""
-    long_text = (shared_data / AUDIO / "conversation.txt").read_text()
+    long_text = (reference_data / AUDIO / "conversation.txt").read_text()
     assert (await client.post("/v1/speak", headers=tok(dg.api_key), json={"text": "y" * 2000})).status_code == 200
     resp = await client.post("/v1/speak", headers=tok(dg.api_key), json={"text": long_text})
     legacy(resp, 422, "Unprocessable Entity", "Input text exceeds maximum character limit of 2000.")
@@ -681,9 +681,18 @@ async def test_latency_knob(dg: FakeDeepgram, client: httpx.AsyncClient) -> None
     start = loop.time()
     await client.post("/v1/listen", headers=tok(dg.api_key), content=silent_wav(0.1))
     assert loop.time() - start >= 0.2
-    start = loop.time()
-    await client.get("/v1/projects", headers=tok(dg.api_key))
-    assert loop.time() - start < 0.2
+    # An undelayed route sent after a delayed one overtakes it.
+    finished: list[str] = []
+
+    async def timed(route: str, request: Any) -> None:
+        await request
+        finished.append(route)
+
+    await asyncio.gather(
+        timed("listen", client.post("/v1/listen", headers=tok(dg.api_key), content=silent_wav(0.1))),
+        timed("projects", client.get("/v1/projects", headers=tok(dg.api_key))),
+    )
+    assert finished == ["projects", "listen"]
     dg.set_latency("*", 0.15)
     start = loop.time()
     await client.get("/v1/projects", headers=tok(dg.api_key))

@@ -34,15 +34,15 @@ def _spec(path: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def oas(shared_data: Path) -> dict[str, Any]:
+def oas(reference_data: Path) -> dict[str, Any]:
     """The official OpenAPI 3.1 document."""
-    return _spec(str(shared_data / SPECS / "openapi.yml"))
+    return _spec(str(reference_data / SPECS / "openapi.yml"))
 
 
 @pytest.fixture(scope="module")
-def aas(shared_data: Path) -> dict[str, Any]:
+def aas(reference_data: Path) -> dict[str, Any]:
     """The official AsyncAPI document."""
-    return _spec(str(shared_data / SPECS / "asyncapi.yml"))
+    return _spec(str(reference_data / SPECS / "asyncapi.yml"))
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +120,10 @@ async def client(dg: FakeDeepgram) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_listen_responses_match_openapi(
-    dg: FakeDeepgram, client: httpx.AsyncClient, registry: Registry[Any], oas: dict[str, Any], shared_data: Path
+    dg: FakeDeepgram, client: httpx.AsyncClient, registry: Registry[Any], oas: dict[str, Any], reference_data: Path
 ) -> None:
     """Listen results (with paragraphs, utterances, diarization) and the callback answer validate against OAS."""
-    wav = (shared_data / "deepgram/recorded/python-sdk-v4/audio/preamble-rest.wav").read_bytes()
+    wav = (reference_data / "deepgram/recorded/python-sdk-v4/audio/preamble-rest.wav").read_bytes()
     dg.register_clip(Clip(audio=wav, transcript="We, the people of the United States, in order to form."))
     for query in (
         "model=nova-3&smart_format=true",
@@ -215,10 +215,10 @@ async def test_error_bodies_match_openapi(dg: FakeDeepgram, registry: Registry[A
 
 
 async def test_stream_messages_match_asyncapi(
-    dg: FakeDeepgram, registry: Registry[Any], aas: dict[str, Any], shared_data: Path
+    dg: FakeDeepgram, registry: Registry[Any], aas: dict[str, Any], reference_data: Path
 ) -> None:
     """Results, Metadata, SpeechStarted and UtteranceEnd messages validate against the AsyncAPI payloads."""
-    wav = (shared_data / "deepgram/recorded/python-sdk-v4/audio/testing-websocket.wav").read_bytes()
+    wav = (reference_data / "deepgram/recorded/python-sdk-v4/audio/testing-websocket.wav").read_bytes()
     dg.register_clip(Clip(audio=wav, transcript="Testing. 123. Testing. 123."))
     url = (
         f"{dg.ws_url}/v1/listen?model=nova-3&interim_results=true&vad_events=true&utterance_end_ms=1000"

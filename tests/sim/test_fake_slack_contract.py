@@ -19,8 +19,8 @@ from simworld.slack.contract import COMMON_ERRORS, METHODS, OBSERVED_ERRORS, Api
 
 
 @pytest.fixture
-def ref_dir(shared_data: Path) -> Path:
-    return shared_data / "slack" / "slack-api-ref"
+def ref_dir(reference_data: Path) -> Path:
+    return reference_data / "slack" / "slack-api-ref"
 
 
 @pytest.fixture
@@ -161,8 +161,8 @@ def shape_problems(ours: Any, sample: Any, path: str = "$") -> list[str]:
     return problems
 
 
-def sample(shared_data: Path, name: str) -> dict[str, Any]:
-    return json.loads((shared_data / "slack" / "java-slack-sdk-json-logs" / name).read_text())  # type: ignore[no-any-return]
+def sample(reference_data: Path, name: str) -> dict[str, Any]:
+    return json.loads((reference_data / "slack" / "java-slack-sdk-json-logs" / name).read_text())  # type: ignore[no-any-return]
 
 
 async def collect_responses(slack: FakeSlack, client: AsyncWebClient) -> dict[str, dict[str, Any]]:
@@ -200,13 +200,13 @@ async def collect_responses(slack: FakeSlack, client: AsyncWebClient) -> dict[st
 
 
 async def test_web_api_responses_match_java_sdk_samples(
-    slack: FakeSlack, client: AsyncWebClient, shared_data: Path
+    slack: FakeSlack, client: AsyncWebClient, reference_data: Path
 ) -> None:
     """Each response uses only keys, with the same JSON types, that real responses show (java json-logs)."""
     responses = await collect_responses(slack, client)
     problems = []
     for method, body in responses.items():
-        problems += [f"{method} {p}" for p in shape_problems(body, sample(shared_data, f"api/{method}.json"))]
+        problems += [f"{method} {p}" for p in shape_problems(body, sample(reference_data, f"api/{method}.json"))]
     assert problems == []
     assert {"ok", "url", "team", "user", "team_id", "user_id", "bot_id"} <= set(responses["auth.test"])
     assert {"ok", "channel", "ts", "message"} <= set(responses["chat.postMessage"])
@@ -214,7 +214,7 @@ async def test_web_api_responses_match_java_sdk_samples(
 
 
 async def test_old_methods_validate_against_slack_api_specs(
-    slack: FakeSlack, client: AsyncWebClient, shared_data: Path
+    slack: FakeSlack, client: AsyncWebClient, reference_data: Path
 ) -> None:
     """Responses of old, stable methods validate against Slack's (2020) OpenAPI response schemas.
 
@@ -222,7 +222,7 @@ async def test_old_methods_validate_against_slack_api_specs(
     chat.update's `blocks` as an object, both contradicted by current samples."""
     spec = json.loads(
         (
-            shared_data / "slack" / "slack-api-specs" / "web-api" / "slack_web_openapi_v2_without_examples.json"
+            reference_data / "slack" / "slack-api-specs" / "web-api" / "slack_web_openapi_v2_without_examples.json"
         ).read_text()
     )
     responses = await collect_responses(slack, client)
@@ -245,7 +245,7 @@ async def test_old_methods_validate_against_slack_api_specs(
 # -- payloads the driver sends vs samples ------------------------------------------------------------------
 
 
-async def test_driver_payload_shapes_match_samples(slack: FakeSlack, shared_data: Path) -> None:
+async def test_driver_payload_shapes_match_samples(slack: FakeSlack, reference_data: Path) -> None:
     """Slash command fields equal the sample's 15 keys; event envelopes and block actions use sample keys."""
     driver = SlackDriver(slack)
     ws = slack.workspace
@@ -254,11 +254,11 @@ async def test_driver_payload_shapes_match_samples(slack: FakeSlack, shared_data
     payload = driver.command_payload(
         "status", command="/deepgram", user=ws.default_user, channel=ws.default_channel, response_url=url
     )
-    assert set(payload) == set(sample(shared_data, "app-backend/SlashCommandPayload.json"))
+    assert set(payload) == set(sample(reference_data, "app-backend/SlashCommandPayload.json"))
     assert payload["is_enterprise_install"] == "false"
     assert dict(parse_qsl(urlencode(payload))) == payload
 
-    message_sample = sample(shared_data, "events/MessagePayload.json")
+    message_sample = sample(reference_data, "events/MessagePayload.json")
     dm = ws.app_dm(ws.default_user.id)
     assert dm is not None
     event = {
@@ -280,4 +280,4 @@ async def test_driver_payload_shapes_match_samples(slack: FakeSlack, shared_data
         {"type": "app_home_opened", "user": "U1", "channel": dm.id, "tab": "home", "event_ts": "1.0"}
     )
     home = {k: v for k, v in home.items() if k not in documented_extras}
-    assert shape_problems(home, sample(shared_data, "events/AppHomeOpenedPayload.json")) == []
+    assert shape_problems(home, sample(reference_data, "events/AppHomeOpenedPayload.json")) == []

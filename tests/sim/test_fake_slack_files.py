@@ -17,8 +17,8 @@ MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes([0xFF, 0xF3]) + os.urandom(48_0
 
 
 @pytest.fixture
-async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=5) as fake:
+async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=5) as fake:
         yield fake
 
 

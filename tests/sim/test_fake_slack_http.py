@@ -20,8 +20,8 @@ from simworld.slack.testing import serve_bolt_http
 
 
 @pytest.fixture
-async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=17) as fake:
+async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=17) as fake:
         yield fake
 
 

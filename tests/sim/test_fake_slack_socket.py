@@ -19,8 +19,8 @@ from simworld.slack import FakeSlack, SlackDriver
 
 
 @pytest.fixture
-async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=21) as fake:
+async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=21) as fake:
         yield fake
 
 

@@ -16,8 +16,8 @@ from simworld.world import MANIFEST_BOT_SCOPES
 
 
 @pytest.fixture
-async def slack(shared_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", seed=17) as fake:
+async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=17) as fake:
         fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
         yield fake
         assert fake.contract_violations == []

@@ -24,8 +24,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def slack(shared_data: Path, clock: ManualClock) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=shared_data / "slack" / "slack-api-ref", clock=clock, seed=11) as fake:
+async def slack(reference_data: Path, clock: ManualClock) -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", clock=clock, seed=11) as fake:
         yield fake
 
 

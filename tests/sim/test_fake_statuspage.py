@@ -105,10 +105,10 @@ async def client(sp: FakeStatusPage) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="module")
-def cloudamqp(shared_data: Path) -> dict[str, Any]:
+def cloudamqp(reference_data: Path) -> dict[str, Any]:
     """The real modern summary.json (status.cloudamqp.com during maintenance)."""
     data: dict[str, Any] = json.loads(
-        (shared_data / "statuspage/statuscheck_cloudamqp_maintenance_summary.json").read_text()
+        (reference_data / "statuspage/statuscheck_cloudamqp_maintenance_summary.json").read_text()
     )
     return data
 
@@ -494,10 +494,10 @@ async def test_maintenance_scheduled_in_progress_completed(
     "filename", ["statuscheck_cloudamqp_maintenance_summary.json", "statuscheck_github_incident_summary.json"]
 )
 async def test_load_summary_serves_real_examples_verbatim(
-    sp: FakeStatusPage, client: httpx.AsyncClient, shared_data: Path, filename: str
+    sp: FakeStatusPage, client: httpx.AsyncClient, reference_data: Path, filename: str
 ) -> None:
     """A real summary.json is served byte for byte, and the other endpoints and feeds are derived from it."""
-    raw = (shared_data / "statuspage" / filename).read_bytes()
+    raw = (reference_data / "statuspage" / filename).read_bytes()
     real = json.loads(raw)
     sp.load_summary(raw)
     response = await client.get(API + "summary.json")

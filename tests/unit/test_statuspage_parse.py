@@ -12,15 +12,15 @@ import pytest
 from bot.statuspage import parse_summary, parse_time
 
 
-def _examples(shared_data: Path) -> list[Path]:
-    paths = sorted((shared_data / "statuspage").glob("*summary.json"))
+def _examples(reference_data: Path) -> list[Path]:
+    paths = sorted((reference_data / "statuspage").glob("*summary.json"))
     assert paths, "no summary examples found"
     return paths
 
 
-def test_every_shared_summary_parses(shared_data: Path) -> None:
+def test_every_shared_summary_parses(reference_data: Path) -> None:
     """Each real summary.json in the reference data parses into components, incidents and maintenances."""
-    for path in _examples(shared_data):
+    for path in _examples(reference_data):
         raw = json.loads(path.read_text())
         summary = parse_summary(raw)
         assert summary.indicator == raw["status"]["indicator"]
@@ -29,9 +29,9 @@ def test_every_shared_summary_parses(shared_data: Path) -> None:
         assert len(summary.maintenances) == len(raw["scheduled_maintenances"])
 
 
-def test_maintenance_example(shared_data: Path) -> None:
+def test_maintenance_example(reference_data: Path) -> None:
     """The real CloudAMQP snapshot: indicator `maintenance`, an in-progress window with its components."""
-    raw = json.loads((shared_data / "statuspage" / "statuscheck_cloudamqp_maintenance_summary.json").read_text())
+    raw = json.loads((reference_data / "statuspage" / "statuscheck_cloudamqp_maintenance_summary.json").read_text())
     summary = parse_summary(raw)
     assert summary.indicator == "maintenance"
     (window,) = summary.maintenances
@@ -41,9 +41,9 @@ def test_maintenance_example(shared_data: Path) -> None:
     assert window.latest_update is not None and window.latest_update.status == "in_progress"
 
 
-def test_local_offsets_become_utc(shared_data: Path) -> None:
+def test_local_offsets_become_utc(reference_data: Path) -> None:
     """Timestamps written with the page's local offset (-06:00) are normalised to UTC."""
-    raw = json.loads((shared_data / "statuspage" / "statuscheck_github_incident_summary.json").read_text())
+    raw = json.loads((reference_data / "statuspage" / "statuscheck_github_incident_summary.json").read_text())
     summary = parse_summary(raw)
     (incident,) = summary.incidents
     assert incident.created_at == datetime(2014, 5, 14, 20, 22, 39, 441000, tzinfo=UTC)
