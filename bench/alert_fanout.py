@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.store import Store  # noqa: E402
+from bot.store.db import Store  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402
 from simworld.slack import FakeSlack  # noqa: E402
 from simworld.statuspage import FakeStatusPage  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.playbooks import load_library  # noqa: E402
+from bot.playbooks.library import load_library  # noqa: E402
 from tests.faq import evaluate, load_questions, report  # noqa: E402
 
 if __name__ == "__main__":

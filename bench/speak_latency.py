@@ -32,10 +32,10 @@ import httpx  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.deps import Deps  # noqa: E402
-from bot.speak import SpeakArgs, speak_in_slack, tts_config  # noqa: E402
-from bot.store import Store  # noqa: E402
-from bot.tts import prepare_text, speak_to_mp3, synthesize_piece  # noqa: E402
+from bot.runtime.deps import Deps  # noqa: E402
+from bot.speak.service import SpeakArgs, speak_in_slack, tts_config  # noqa: E402
+from bot.speak.tts import prepare_text, speak_to_mp3, synthesize_piece  # noqa: E402
+from bot.store.db import Store  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402
 from simworld.deepgram import FakeDeepgram  # noqa: E402
 from simworld.slack import FakeSlack, SlackDriver  # noqa: E402

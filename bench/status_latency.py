@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.deps import Deps  # noqa: E402
 from bot.probes import Clip, probe_auth, probe_rest, probe_streaming, probe_tts  # noqa: E402
-from bot.status import check_status  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.runtime.deps import Deps  # noqa: E402
+from bot.status.check import check_status  # noqa: E402
+from bot.store.db import Store  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402
 from simworld.deepgram import Clip as FakeClip  # noqa: E402
 from simworld.deepgram import FakeDeepgram  # noqa: E402

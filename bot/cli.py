@@ -14,19 +14,20 @@ from pathlib import Path
 
 import httpx
 
-from bot.blocks import unescape
 from bot.config import Settings
-from bot.deps import Deps
 from bot.errors import BotError, ConfigError, UsageError
 from bot.log import configure_logging
-from bot.messages import SPEAK_NO_KEY
-from bot.mp3 import duration_seconds
-from bot.report import StatusReport, report_json, report_text
-from bot.serve import USER_AGENT, StartupError, serve
-from bot.speak import speak_to_bytes, tts_config_for, voices_text
-from bot.status import check_status, record_report
-from bot.store import Store
-from bot.tts import BUILTIN_VOICES, PRICING_URL, VoiceCatalog, fetch_catalog
+from bot.runtime.deps import Deps
+from bot.runtime.serve import USER_AGENT, StartupError, serve
+from bot.slack.kit import unescape
+from bot.slack.messages import SPEAK_NO_KEY
+from bot.speak.mp3 import duration_seconds
+from bot.speak.service import speak_to_bytes, tts_config_for, voices_text
+from bot.speak.tts import BUILTIN_VOICES, PRICING_URL, VoiceCatalog, fetch_catalog
+from bot.status.check import check_status, record_report
+from bot.status.report import StatusReport
+from bot.store.db import Store
+from bot.text.status import report_json, report_text
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

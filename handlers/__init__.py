@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.commands import CommandTable
-from bot.deps import Deps
-from bot.messages import COMMAND
+from bot.runtime.deps import Deps
+from bot.slack.commands import CommandTable
+from bot.slack.messages import COMMAND
 from handlers import check_key, dm, help, history, speak, status, subscribe, why
 from handlers.home import make_home_listener
 from handlers.router import make_command_listener

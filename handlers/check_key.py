@@ -12,11 +12,12 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
-from bot.keycheck import MAX_PASTE, Pasted, decode_jwt, mask, parse_pasted
-from bot.keylive import ApiKeyFacts, JwtFacts, check_api_key, check_jwt
-from bot.keyreport import ACK_TEXT, EMPTY_PASTE, NO_KEY, TOO_LONG, build_key_check, notice_reply, render_key_check
+from bot.keys.live import ApiKeyFacts, JwtFacts, check_api_key, check_jwt
+from bot.keys.paste import MAX_PASTE, Pasted, decode_jwt, mask, parse_pasted
+from bot.keys.report import ACK_TEXT, EMPTY_PASTE, NO_KEY, TOO_LONG, build_key_check, notice_reply, render_key_check
+from bot.runtime.deps import Deps
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,10 @@ from typing import Any
 
 from slack_bolt.context.say.async_say import AsyncSay
 
-from bot import messages
-from bot.blocks import section, unescape
-from bot.commands import Reply
-from bot.playbook_blocks import compact_reply, no_match_reply, topic_list_blocks
-from bot.playbooks import load_library, match
+from bot.playbooks.library import load_library, match
+from bot.slack import messages
+from bot.slack.kit import Reply, section, unescape
+from bot.slack.views.playbooks import compact_reply, no_match_reply, topic_list_blocks
 from handlers.router import guarded
 
 log = logging.getLogger(__name__)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.blocks import help_reply
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
+from bot.runtime.deps import Deps
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply
+from bot.slack.views.help import help_reply
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:

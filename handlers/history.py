@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.blocks import context, escape, section
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
-from bot.history import SurfaceStats, surface_stats
-from bot.monitor.render import duration
 from bot.probes import SURFACES
-from bot.report import slack_date
-from bot.statuspage import parse_time
-from bot.verdict import SURFACE_LABELS
+from bot.runtime.deps import Deps
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply, context, escape, section, slack_date
+from bot.slack.views.alerts import duration
+from bot.status.history import SurfaceStats, surface_stats
+from bot.status.verdict import SURFACE_LABELS
+from bot.statuspage.page import parse_time
 
 WINDOWS = (("24 h", timedelta(hours=24)), ("7 days", timedelta(days=7)))
 

@@ -9,11 +9,11 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import escape, home_view
-from bot.commands import CommandTable
-from bot.deps import Deps
-from bot.monitor.changes import PageMemory
-from bot.report import slack_date
+from bot.alerts.changes import PageMemory
+from bot.runtime.deps import Deps
+from bot.slack.commands import CommandTable
+from bot.slack.kit import escape, slack_date
+from bot.slack.views.help import home_view
 
 log = logging.getLogger(__name__)
 

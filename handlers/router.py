@@ -20,11 +20,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
-from bot.blocks import error_reply, help_reply, unescape, unknown_subcommand_reply
-from bot.commands import CommandTable, Invocation, Reply
-from bot.deps import Deps
 from bot.errors import BotError
+from bot.runtime.deps import Deps
+from bot.slack import messages
+from bot.slack.commands import CommandTable, Invocation
+from bot.slack.kit import Reply, unescape
+from bot.slack.views.help import error_reply, help_reply, unknown_subcommand_reply
 
 log = logging.getLogger(__name__)
 

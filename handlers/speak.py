@@ -7,11 +7,12 @@ shared as a file in the channel (or the user's DM) by `bot.speak`, not through t
 
 from __future__ import annotations
 
-from bot import messages
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
 from bot.errors import UsageError
-from bot.speak import (
+from bot.runtime.deps import Deps
+from bot.slack import messages
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply
+from bot.speak.service import (
     parse_speak_args,
     speak_in_slack,
     spoken_reply,
@@ -19,7 +20,7 @@ from bot.speak import (
     unknown_voice_reply,
     voices_reply,
 )
-from bot.tts import BUILTIN_VOICES, UnknownVoice, VoiceCatalog, fetch_catalog
+from bot.speak.tts import BUILTIN_VOICES, UnknownVoice, VoiceCatalog, fetch_catalog
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:

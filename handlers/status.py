@@ -11,12 +11,13 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import messages
-from bot.blocks import context, error_reply
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
-from bot.report import RERUN_ACTION, SHARE_ACTION, report_blocks, report_fallback
-from bot.status import check_status, record_report
+from bot.runtime.deps import Deps
+from bot.slack import messages
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply, context
+from bot.slack.views.help import error_reply
+from bot.slack.views.status import RERUN_ACTION, SHARE_ACTION, report_blocks, report_fallback
+from bot.status.check import check_status, record_report
 from handlers.router import on_button
 
 log = logging.getLogger(__name__)

@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import context, escape, section
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
+from bot.alerts.subscribing import SUBSCRIBE_USAGE, daily_probe_cost, describe_filters, parse_subscribe
 from bot.errors import UpstreamError, UsageError
-from bot.monitor.settings_text import SUBSCRIBE_USAGE, daily_probe_cost, describe_filters, parse_subscribe
 from bot.probes import TTS_TEXT
-from bot.report import slack_date
-from bot.store import Subscription
+from bot.runtime.deps import Deps
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply, context, escape, section, slack_date
+from bot.store.db import Subscription
 
 log = logging.getLogger(__name__)
 

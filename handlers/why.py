@@ -15,10 +15,13 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import messages
-from bot.commands import Invocation, Reply, Subcommand
-from bot.deps import Deps
-from bot.playbook_blocks import (
+from bot.playbooks.library import load_library, match
+from bot.probes import probe_streaming
+from bot.runtime.deps import Deps
+from bot.slack import messages
+from bot.slack.commands import Invocation, Subcommand
+from bot.slack.kit import Reply
+from bot.slack.views.playbooks import (
     CHECK_KEY_ACTION,
     PROBE_STREAMING_ACTION,
     STATUS_ACTION,
@@ -27,8 +30,6 @@ from bot.playbook_blocks import (
     probe_reply,
     topic_list_reply,
 )
-from bot.playbooks import load_library, match
-from bot.probes import probe_streaming
 from bot.topics import Topic
 from handlers.router import Click, on_button
 from handlers.status import status_reply

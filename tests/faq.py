@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.playbooks import Library, match
+from bot.playbooks.library import Library, match
 
 QUESTIONS = Path(__file__).parent / "data" / "faq_questions.tsv"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.store import Store
+from bot.store.db import Store
 from simworld.render import ANSI, PLAIN, Button, Style, render_message
 from simworld.sandbox.console import Console
 from simworld.sandbox.feed import Feed, FeedItem

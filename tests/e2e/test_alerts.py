@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.store import Store
+from bot.store.db import Store
 from simworld.slack import FakeSlack
 from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 

@@ -12,7 +12,7 @@ from typing import Any
 import mutagen.id3
 import pytest
 
-from bot.mp3 import join_mp3
+from bot.speak.mp3 import join_mp3
 from simworld.slack import Channel, CommandResult, File, Message, ResponseUrlPost
 from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 from tests.e2e.test_status import section_texts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import mutagen.id3
 
-from bot.mp3 import join_mp3
+from bot.speak.mp3 import join_mp3
 from simworld.botproc import CONSOLE_SCRIPT, run_to_exit
 from tests.e2e.conftest import World
 

@@ -42,7 +42,7 @@ async def test_json_and_failure_exit_status(world: World, tmp_path: Path) -> Non
     assert report["probes"]["rest"]["error_code"] == "ASR_PAYMENT_REQUIRED"
     assert world.deepgram.api_key not in output
 
-    from bot.store import Store
+    from bot.store.db import Store
 
     store = Store.open(db)
     try:

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.commands import Reply
 from bot.config import Settings
-from bot.deps import Deps
-from bot.store import Store
+from bot.runtime.deps import Deps
+from bot.slack.kit import Reply
+from bot.store.db import Store
 from handlers import SUBCOMMANDS
 from handlers.check_key import check_key_reply
 from simworld.botproc import free_port

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.alerts.courier import Courier
+from bot.alerts.jobs import Monitor
 from bot.config import Settings
-from bot.deps import Deps
-from bot.monitor.delivery import Courier
-from bot.monitor.jobs import Monitor
-from bot.store import Store
+from bot.runtime.deps import Deps
+from bot.store.db import Store
 from simworld.slack import FakeSlack
 from simworld.statuspage import FakeStatusPage
 

@@ -206,7 +206,7 @@ async def test_slow_but_working_is_degraded(
     dg: FakeDeepgram, cfg: ProbeConfig, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A working surface beyond its latency budget is degraded and points at the latency playbook."""
-    from bot import probes
+    from bot.probes import run as probes
 
     dg.set_latency("speak", 0.15)
     monkeypatch.setattr(probes, "SLOW_MS", {**probes.SLOW_MS, "tts": 100})

@@ -10,12 +10,12 @@ import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import Invocation
 from bot.config import Settings
-from bot.deps import Deps
 from bot.errors import UpstreamError, UsageError
-from bot.slackshare import Destination, choose_destination, share_file
-from bot.store import Store
+from bot.runtime.deps import Deps
+from bot.slack.commands import Invocation
+from bot.slack.files import Destination, choose_destination, share_file
+from bot.store.db import Store
 from handlers import SUBCOMMANDS
 from handlers.router import dispatch
 from simworld.slack import Channel, FakeSlack

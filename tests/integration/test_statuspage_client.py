@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.statuspage import StatusPageClient
+from bot.statuspage.page import StatusPageClient
 from simworld.statuspage import FakeStatusPage
 
 

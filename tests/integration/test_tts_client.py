@@ -13,9 +13,8 @@ import httpx
 import mutagen.id3
 import pytest
 
-from bot.mp3 import join_mp3
-from bot.topics import Topic
-from bot.tts import (
+from bot.speak.mp3 import join_mp3
+from bot.speak.tts import (
     TtsConfig,
     TtsError,
     UnknownVoice,
@@ -26,6 +25,7 @@ from bot.tts import (
     synthesize,
     synthesize_piece,
 )
+from bot.topics import Topic
 from simworld.botproc import free_port
 from simworld.deepgram import FakeDeepgram
 

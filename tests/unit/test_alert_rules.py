@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.alerts.changes import Event
+from bot.alerts.own import Balance, watch_balance, watch_probes
+from bot.alerts.routing import route, wants
+from bot.alerts.subscribing import daily_probe_cost, parse_subscribe
 from bot.errors import UsageError
-from bot.monitor.changes import Event
-from bot.monitor.filters import route, wants
-from bot.monitor.own import Balance, watch_balance, watch_probes
-from bot.monitor.settings_text import daily_probe_cost, parse_subscribe
 from bot.probes import Clip, ProbeResult, ProbeState
-from bot.store import Subscription
+from bot.store.db import Subscription
 from bot.topics import Topic
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.monitor.changes import PageMemory, detect
-from bot.statuspage import Incident, Summary, parse_summary
+from bot.alerts.changes import PageMemory, detect
+from bot.statuspage.page import Incident, Summary, parse_summary
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 COMPONENTS = [

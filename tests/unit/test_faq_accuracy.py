@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.playbooks import load_library
+from bot.playbooks.library import load_library
 from bot.topics import Topic
 from tests.faq import accuracy, evaluate, load_questions, report
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.keycheck import Cleanup, decode_jwt, key_shape_issues, mask, parse_pasted
+from bot.keys.paste import Cleanup, decode_jwt, key_shape_issues, mask, parse_pasted
 
 KEY = "0123456789abcdef0123456789abcdef0a1b2c3d"
 

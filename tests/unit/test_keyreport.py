@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from bot.deepgram import DeepgramError
-from bot.keycheck import JwtClaims, parse_pasted
-from bot.keylines import (
+from bot.keys.checklist import (
     Check,
     KeyRecord,
     accepted_check,
@@ -21,8 +20,9 @@ from bot.keylines import (
     scopes_check,
     unknown_scopes_check,
 )
-from bot.keylive import ApiKeyFacts, Call, JwtFacts, ProjectFacts
-from bot.keyreport import KeyCheck, build_key_check, check_line, render_key_check, verdict_line
+from bot.keys.live import ApiKeyFacts, Call, JwtFacts, ProjectFacts
+from bot.keys.paste import JwtClaims, parse_pasted
+from bot.keys.report import KeyCheck, build_key_check, check_line, render_key_check, verdict_line
 from bot.topics import Topic
 
 KEY = "0123456789abcdef0123456789abcdef0a1b2c3d"
@@ -424,7 +424,7 @@ def test_unsendable_credentials_are_not_sent() -> None:
 
 def test_a_key_pasted_without_check_key_is_not_echoed() -> None:
     """`/deepgram <key>`: the unknown-subcommand answer shows only `…2c3d` and suggests check-key."""
-    from bot.blocks import unknown_subcommand_reply
+    from bot.slack.views.help import unknown_subcommand_reply
     from handlers import SUBCOMMANDS
 
     reply = unknown_subcommand_reply(KEY, SUBCOMMANDS)

@@ -7,7 +7,7 @@ import io
 import mutagen.mp3
 import pytest
 
-from bot.mp3 import (
+from bot.speak.mp3 import (
     audio_frames,
     duration_seconds,
     frames,

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from bot.blocks import MAX_HEADER_TEXT, MAX_SECTION_TEXT
-from bot.commands import Block
 from bot.deepgram import DeepgramError
-from bot.playbook_blocks import (
+from bot.playbooks.library import Playbook, load_library, match
+from bot.probes import ProbeResult
+from bot.slack.kit import MAX_HEADER_TEXT, MAX_SECTION_TEXT, Block
+from bot.slack.views.playbooks import (
     CHECK_KEY_ACTION,
     LIVE_CHECK_BUTTONS,
     PROBE_STREAMING_ACTION,
@@ -25,8 +26,6 @@ from bot.playbook_blocks import (
     to_mrkdwn,
     topic_list_blocks,
 )
-from bot.playbooks import Playbook, load_library, match
-from bot.probes import ProbeResult
 from bot.topics import Topic
 from simworld.slack.blocks import MAX_BLOCKS_CHARS, MAX_MESSAGE_BLOCKS, validate_blocks
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errortext import recognise, status_topic
-from bot.playbooks import load_library, match, squash
-from bot.textsearch import Field, Index, edit_distance, stem, terms
+from bot.playbooks.errortext import recognise, status_topic
+from bot.playbooks.library import load_library, match, squash
+from bot.playbooks.search import Field, Index, edit_distance, stem, terms
 from bot.topics import Topic
 
 LIBRARY = load_library()

@@ -8,8 +8,8 @@ from fnmatch import fnmatch
 
 import pytest
 
-from bot.playbook_blocks import LIVE_CHECK_BUTTONS
-from bot.playbooks import SECTIONS, Library, Playbook, PlaybookError, load_library, parse_playbook, squash
+from bot.playbooks.library import SECTIONS, Library, Playbook, PlaybookError, load_library, parse_playbook, squash
+from bot.slack.views.playbooks import LIVE_CHECK_BUTTONS
 from bot.topics import Topic
 from tests.conftest import ROOT
 

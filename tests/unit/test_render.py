@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.blocks import context, escape, header, help_reply, section
-from bot.monitor.changes import Event
-from bot.monitor.render import root_message
+from bot.alerts.changes import Event
+from bot.slack.kit import context, escape, header, section
+from bot.slack.views.alerts import root_message
+from bot.slack.views.help import help_reply
 from handlers import SUBCOMMANDS
 from simworld.render import ANSI, PLAIN, NameTable, display_width, mrkdwn, render_message, token_text
 

@@ -8,8 +8,10 @@ from typing import Any
 
 from bot.deepgram import DeepgramError
 from bot.probes import ProbeResult, ProbeRun
-from bot.report import build_report, phase_line, report_blocks, report_json, report_text
-from bot.statuspage import SummaryFetch, parse_summary
+from bot.slack.views.status import report_blocks
+from bot.status.report import build_report, phase_line
+from bot.statuspage.page import SummaryFetch, parse_summary
+from bot.text.status import report_json, report_text
 from bot.topics import Topic
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -6,9 +6,10 @@ import logging
 
 import pytest
 
-from bot.commands import CommandTable, Invocation, Reply, Subcommand
-from bot.deps import Deps
 from bot.errors import UpstreamError
+from bot.runtime.deps import Deps
+from bot.slack.commands import CommandTable, Invocation, Subcommand
+from bot.slack.kit import Reply
 from handlers import SUBCOMMANDS
 from handlers.router import dispatch, parse
 

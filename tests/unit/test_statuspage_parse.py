@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.statuspage import parse_summary, parse_time
+from bot.statuspage.page import parse_summary, parse_time
 
 
 def _examples(reference_data: Path) -> list[Path]:

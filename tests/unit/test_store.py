@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store import Store, migrations
+from bot.store.db import Store, migrations
 
 
 def test_creates_file_with_wal_and_migrations(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from bot.blocks import escape
 from bot.config import Settings
 from bot.errors import ConfigError, UsageError
-from bot.speak import SpeakArgs, parse_speak_args, share_comment, voices_blocks
-from bot.tts import (
+from bot.slack.kit import escape
+from bot.speak.service import SpeakArgs, parse_speak_args, share_comment, voices_blocks
+from bot.speak.tts import (
     AURA1_CHAR_LIMIT,
     AURA2_CHAR_LIMIT,
     BUILTIN_VOICES,

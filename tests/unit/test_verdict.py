@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from bot.probes import ProbeResult, ProbeState, Surface, classify_close, transcript_verdict
-from bot.statuspage import Summary, parse_summary
+from bot.status.verdict import decide, match_surfaces
+from bot.statuspage.page import Summary, parse_summary
 from bot.topics import Topic
-from bot.verdict import decide, match_surfaces
 
 GROUP = "Deepgram Public API (api.deepgram.com)"
 

@@ -1,0 +1,267 @@
+"""The courier: drains the outbox into Slack, exactly once, in order, at Slack's pace.
+
+Guarantees and how they are kept:
+
+- **Nothing lost.** An alert is a row in the outbox before anything is sent (`Store.commit_events`,
+  in the same transaction as the monitor's memory). Rows leave the outbox only as `sent`,
+  `dropped` (the channel is gone or unsubscribed) or `dead` (Slack refused the message itself).
+- **Nothing doubled.** Each row is marked `inflight` (committed) *before* the Slack call and `sent`
+  after. The gap between Slack accepting a message and the outbox recording it is closed with
+  message metadata: every post carries `{"event_type": "deepgram_doctor_alert",
+  "event_payload": {"key": <event key>}}`. A row that was attempted before (found `inflight`
+  because the bot died mid-call, or retried after a timeout that may have hidden a success) is
+  first looked for in the channel's recent history (`conversations.history`, or `conversations.replies`
+  for a thread reply, with `include_all_metadata`); if Slack already has it, the row is recorded
+  as sent instead of posted again. Root edits (`chat.update`) are idempotent and simply redone.
+- **In order, paced.** A channel's rows go strictly by id, one at a time, at most one post per
+  `pace` seconds (Slack allows about one message per second per channel). Channels are served
+  in parallel, up to `parallel` at once.
+- **Failures.** 429 waits for `Retry-After`; 5xx, timeouts and dropped connections retry with
+  exponential backoff; `not_in_channel`, `channel_not_found`, `is_archived` deactivate the
+  subscription (logged) instead of retrying forever; any other refusal marks the row dead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.alerts.changes import Event
+from bot.slack.views.alerts import reply_message, root_message
+from bot.store.db import OutboxRow, Store
+
+log = logging.getLogger(__name__)
+
+METADATA_TYPE = "deepgram_doctor_alert"
+GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+REREAD_SECONDS = 0.05
+TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
+
+
+class Courier:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        store: Store,
+        *,
+        pace: float = 1.0,
+        parallel: int = 50,
+        backoff_base: float = 1.0,
+        backoff_max: float = 60.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.pace = pace
+        self.parallel = parallel
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.clock = clock
+        self._next_allowed: dict[str, float] = {}
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._heads: list[OutboxRow] = []
+        self._running_rows: dict[str, int] = {}
+        self._started: set[int] = set()  # rows launched since the outbox was last read
+        self._read_at = float("-inf")
+        self._stale = True
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """New rows were queued: look at the outbox now rather than at the next timer."""
+        self._stale = True
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until stopped; deliveries in flight are finished, not abandoned."""
+        while not self._stopping:
+            self._wake.clear()
+            delay = self._launch_due()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        if self._running:
+            await asyncio.wait(list(self._running.values()))
+
+    async def drain(self, *, timeout: float = 30.0) -> None:
+        """Deliver until nothing is pending or in flight (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._wake.clear()
+            delay = self._launch_due()
+            if not self._running and not self.store.outbox_heads():
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError("outbox not drained")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=min(delay, 0.05))
+
+    def _launch_due(self) -> float:
+        """Start the next row of every channel that is due and idle; return when to look again.
+
+        Each channel is its own pipeline (one row at a time, in order); channels run side by side
+        up to `parallel`, and a finished delivery wakes the loop at once to start the next.
+        """
+        now = self.clock()
+        # Reading the outbox after every single delivery would cost more than the delivery itself
+        # during a large fan-out; a channel's next row is not due before `pace` anyway.
+        if self._stale or now - self._read_at >= REREAD_SECONDS:
+            self._heads = self.store.outbox_heads()
+            self._read_at, self._stale = now, False
+            # Rows still in flight stay "started"; finished ones now show their new state.
+            self._started = set(self._running_rows.values())
+        waits: list[float] = [self._read_at + REREAD_SECONDS - now]
+        for row in self._heads:
+            channel = row.channel_id
+            if channel in self._running or row.id in self._started:
+                continue
+            ready_at = max(row.next_attempt_at, self._next_allowed.get(channel, 0.0))
+            if ready_at > now or len(self._running) >= self.parallel:
+                waits.append(max(ready_at - now, 0.0))
+                continue
+            task = asyncio.create_task(self._deliver(row), name=f"deliver-{row.id}")
+            self._running[channel] = task
+            self._running_rows[channel] = row.id
+            self._started.add(row.id)
+            task.add_done_callback(functools.partial(self._finished, channel))
+        return max(0.005, min(waits))
+
+    def _finished(self, channel: str, _task: asyncio.Task[None]) -> None:
+        self._running.pop(channel, None)
+        self._running_rows.pop(channel, None)
+        self._wake.set()
+
+    # -- one row -----------------------------------------------------------------------------------
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        event = Event.from_json(row.event)
+        channel = row.channel_id
+        try:
+            ts = await self._send(row, event)
+        except SlackApiError as exc:
+            self._failed(row, exc)
+            return
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            self._retry(row, f"{type(exc).__name__}")
+            return
+        self.store.mark_sent(row.id, ts=ts, now=self.clock())
+        log.info("alert delivered", extra={"channel": channel, "event": event.key, "attempt": row.attempts + 1})
+
+    async def _send(self, row: OutboxRow, event: Event) -> str | None:
+        channel = row.channel_id
+        root = self.store.thread_root(event.thread, channel)
+        # Any earlier attempt may have reached Slack (the bot died mid-call, or a timeout hid a
+        # success): look before posting again.
+        recovering = row.attempts > 0 or row.status == "inflight"
+        self.store.mark_inflight(row.id)
+        if recovering:
+            found = await self._already_posted(row, root)
+            if found:
+                if root is None:
+                    self.store.set_thread_root(event.thread, channel, found, now=self.clock())
+                else:
+                    await self._edit_root(channel, root, event)
+                log.info("alert found already posted after a restart", extra={"channel": channel, "event": event.key})
+                return found
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": event.key}}
+        try:
+            return await self._post(row, root, event, metadata)
+        finally:
+            # Counted from when Slack answered, not from when we asked: a slow answer must not let
+            # the next post arrive at Slack sooner than `pace` after this one.
+            self._next_allowed[channel] = max(self._next_allowed.get(channel, 0), self.clock() + self.pace)
+
+    async def _post(self, row: OutboxRow, root: str | None, event: Event, metadata: dict[str, Any]) -> str:
+        channel = row.channel_id
+        if root is None:
+            text, blocks = root_message(event)
+            response = await self.client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, metadata=metadata, unfurl_links=False
+            )
+            ts = str(response["ts"])
+            self.store.set_thread_root(event.thread, channel, ts, now=self.clock())
+            return ts
+        # A thread exists here: follow-ups (and an opening event after a re-subscription) go in it.
+        text, blocks = reply_message(event, at=datetime.fromtimestamp(self.clock(), UTC))
+        response = await self.client.chat_postMessage(
+            channel=channel, thread_ts=root, text=text, blocks=blocks, metadata=metadata, unfurl_links=False
+        )
+        # When more of this story is queued for this channel, the last of them edits the root:
+        # under a backlog that halves the calls without ever leaving the root stale.
+        if not self.store.queued_after(row.id, channel_id=channel, thread=event.thread):
+            await self._edit_root(channel, root, event)
+        return str(response["ts"])
+
+    async def _edit_root(self, channel: str, root: str, event: Event) -> None:
+        text, blocks = root_message(event)
+        try:
+            await self.client.chat_update(channel=channel, ts=root, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            # The reply is what matters; a root that cannot be edited (deleted, too old) is not fatal.
+            if exc.response.status_code == 429 or exc.response.get("error") in TRANSIENT:
+                raise
+            log.warning("root message not updated", extra={"channel": channel, "error": exc.response.get("error")})
+
+    async def _already_posted(self, row: OutboxRow, root: str | None) -> str | None:
+        """Find a message Slack accepted but the outbox never recorded (the bot died in between)."""
+        args: dict[str, Any] = {
+            "channel": row.channel_id,
+            "oldest": f"{row.created_at - 60:.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
+        try:
+            if root is None:
+                response = await self.client.conversations_history(**args)
+            else:
+                response = await self.client.conversations_replies(ts=root, **args)
+        except SlackApiError as exc:
+            log.warning(
+                "cannot check history for an interrupted alert; it may be posted twice",
+                extra={"channel": row.channel_id, "error": exc.response.get("error")},
+            )
+            return None
+        for message in response.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("key") == row.event_key:
+                return str(message["ts"])
+        return None
+
+    def _failed(self, row: OutboxRow, exc: SlackApiError) -> None:
+        error = str(exc.response.get("error", "unknown_error"))
+        status = exc.response.status_code
+        if status == 429:
+            retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
+            self._next_allowed[row.channel_id] = self.clock() + retry_after
+            self.store.reschedule(row.id, at=self.clock() + retry_after, error="ratelimited")
+            return
+        if error in GONE:
+            log.warning(
+                "subscription deactivated: the bot can no longer post there",
+                extra={"channel": row.channel_id, "error": error},
+            )
+            self.store.deactivate(row.channel_id, error, now=self.clock())
+            return
+        if status >= 500 or error in TRANSIENT:
+            self._retry(row, error)
+            return
+        log.error("alert refused by Slack", extra={"channel": row.channel_id, "error": error, "event": row.event_key})
+        self.store.mark_dead(row.id, error=error)
+
+    def _retry(self, row: OutboxRow, error: str) -> None:
+        delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, row.attempts))
+        log.info("alert will be retried", extra={"channel": row.channel_id, "error": error, "in_seconds": delay})
+        self.store.reschedule(row.id, at=self.clock() + delay, error=error)

@@ -1,0 +1,134 @@
+"""The monitor's periodic jobs: poll the status page, run the own probes, watch the balance.
+
+Each job reads what it needs, calls the pure detectors, and commits the new memory together with
+the outbox rows in one transaction, then wakes the courier. The jobs are plain coroutines: the
+scheduler calls them on the bot's loop, tests await them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from bot.alerts.changes import Event, PageMemory, detect
+from bot.alerts.courier import Courier
+from bot.alerts.own import Balance, Streak, watch_balance, watch_probes
+from bot.alerts.routing import route
+from bot.deepgram import auth_header
+from bot.keys.live import call, project_list
+from bot.runtime.deps import Deps
+from bot.status.check import check_status, record_report
+from bot.statuspage.page import StatusPageClient
+
+log = logging.getLogger(__name__)
+
+BALANCE_TIMEOUT_SECONDS = 10.0
+
+
+class Monitor:
+    def __init__(self, deps: Deps, courier: Courier) -> None:
+        self.deps = deps
+        self.courier = courier
+        # Its own client (own ETag cache): `/deepgram status` fetching the page must not make the
+        # monitor see "304 unchanged" for a change it never diffed.
+        self.statuspage = StatusPageClient(deps.http, deps.settings.deepgram_status_url)
+
+    async def poll_status(self) -> list[Event]:
+        """Fetch the status page; diff against memory; queue alerts for the subscribed channels."""
+        store, settings = self.deps.store, self.deps.settings
+        fetch = await self.statuspage.fetch_summary()
+        if fetch.state == "error" or fetch.summary is None:
+            log.warning("status page poll failed", extra={"problem": fetch.problem})
+            return []
+        raw_prev = store.load_state("page")
+        prev = PageMemory.from_json(raw_prev) if raw_prev else None
+        recent = await self.statuspage.fetch_recent_incidents() if fetch.state == "fresh" and prev else []
+        memory, events = detect(
+            prev, fetch.summary, recent, now=self.deps.clock(), hold_polls=settings.alert_hold_polls
+        )
+        self._commit({"page": memory.to_json()}, events)
+        return events
+
+    async def run_probes(self) -> list[Event]:
+        """Run the own probes (stored as history like `/deepgram status`) and alert on streaks."""
+        store, settings = self.deps.store, self.deps.settings
+        report = await check_status(self.deps)
+        record_report(self.deps, report)
+        prev = {k: Streak(**v) for k, v in (store.load_state("probes") or {}).items()}
+        streaks, events = watch_probes(
+            prev,
+            report.probes.results,
+            now=self.deps.clock(),
+            fail_after=settings.probe_fail_runs,
+            recover_after=settings.probe_recover_runs,
+        )
+        state: dict[str, Any] = {"probes": {k: v.to_json() for k, v in streaks.items()}}
+        if settings.balance_alert_usd is not None and settings.deepgram_api_key:
+            balances = await fetch_balances(self.deps.http, settings.deepgram_api_url, settings.deepgram_api_key)
+            if balances is not None:
+                low, balance_events = watch_balance(
+                    store.load_state("balance") or {},
+                    balances,
+                    threshold=settings.balance_alert_usd,
+                    now=self.deps.clock(),
+                )
+                state["balance"] = low
+                events += balance_events
+        self._commit(state, events)
+        return events
+
+    def _commit(self, state: dict[str, Any], events: Sequence[Event]) -> None:
+        store = self.deps.store
+        deliveries = route(events, store.subscriptions())
+        incidents = [
+            {
+                "id": e.thread.split(":", 1)[1],
+                "name": e.title,
+                "impact": e.impact,
+                "link": e.link,
+                "started_at": e.started_at,
+                "resolved_at": e.ended_at,
+            }
+            for e in events
+            if e.thread.startswith("incident:")
+        ]
+        # Outbox bookkeeping runs on the courier's clock: it is compared with Slack's own timestamps.
+        queued = store.commit_events(
+            state,
+            [(e.to_json(), channel) for e, channel in deliveries],
+            now=self.courier.clock(),
+            incidents=incidents,
+        )
+        if events:
+            log.info("monitor events", extra={"events": [e.key for e in events], "queued": queued})
+        if queued:
+            self.courier.wake()
+
+
+async def fetch_balances(http: httpx.AsyncClient, api_url: str, key: str) -> dict[str, Balance] | None:
+    """Each reachable project's prepaid balance; None when Deepgram can't tell us (never raises)."""
+    authorization = auth_header(key)["Authorization"]
+    projects = project_list(
+        await call(
+            http, f"{api_url}/v1/projects", method="GET", authorization=authorization, timeout=BALANCE_TIMEOUT_SECONDS
+        )
+    )
+    if projects is None:
+        return None
+    balances: dict[str, Balance] = {}
+    for project_id, name in projects:
+        answer = await call(
+            http,
+            f"{api_url}/v1/projects/{project_id}/balances",
+            method="GET",
+            authorization=authorization,
+            timeout=BALANCE_TIMEOUT_SECONDS,
+        )
+        items = answer.body.get("balances") if answer.ok and isinstance(answer.body, dict) else None
+        usd = [b for b in items or [] if isinstance(b, dict) and str(b.get("units", "")).lower() == "usd"]
+        if usd:  # none readable, or an invoiced project with no prepaid balance: nothing to watch
+            balances[project_id] = Balance(project_id, name, sum(float(b.get("amount") or 0) for b in usd))
+    return balances

@@ -1,1 +1,0 @@
-"""Outage alerts: change detection, subscriptions' filters, the outbox and its delivery."""

@@ -1,0 +1,80 @@
+"""The app factory: builds the Bolt `AsyncApp` and wires every listener; connects to nothing."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+import handlers
+from bot.config import Settings
+from bot.runtime.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+def create_web_client(
+    settings: Settings, *, wait_on_rate_limit: bool = True, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """The Web API client: retries dropped connections and, unless told not to, waits out 429s.
+
+    The alert courier passes `wait_on_rate_limit=False`: it schedules its own retry after
+    `Retry-After` instead of holding a delivery slot while sleeping. It also passes a long-lived
+    `session`: without one slack_sdk opens a new connection for every call, which caps a fan-out
+    to hundreds of channels at a few hundred calls a second.
+    """
+    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler(max_retry_count=2)]
+    if wait_on_rate_limit:
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=handlers, session=session
+    )
+
+
+def create_app(settings: Settings, deps: Deps) -> AsyncApp:
+    """Build the Bolt app for `settings`; listeners get `deps`. Makes no network call."""
+    app = AsyncApp(
+        client=create_web_client(settings),
+        # Passed explicitly so Bolt never falls back to reading the environment itself. In Socket
+        # Mode requests arrive over an authenticated WebSocket and are not signed.
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=settings.transport == "http",
+        logger=logging.getLogger("slack_bolt.app"),
+    )
+    app.middleware(_skip_redelivered_events(deps))
+    app.error(_log_unhandled_error)
+    handlers.register(app, deps)
+    return app
+
+
+def _skip_redelivered_events(deps: Deps) -> Any:
+    """Slack redelivers an event when it thinks we missed it; Bolt has no dedup of its own."""
+
+    async def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not deps.store.first_sighting(f"{body.get('team_id', '')}:{event_id}"):
+            log.info("redelivered event skipped", extra={"event_id": event_id})
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    return middleware
+
+
+async def _log_unhandled_error(error: Exception, body: dict[str, Any]) -> None:
+    """Last resort for listener errors outside the command router (events, actions)."""
+    log.error(
+        "listener failed",
+        exc_info=error,
+        extra={"correlation_id": uuid.uuid4().hex[:10], "request_type": body.get("type")},
+    )

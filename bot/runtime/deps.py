@@ -1,0 +1,51 @@
+"""What handlers and jobs are given to work with, built once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from bot.config import Settings
+from bot.probes import Clip, ProbeConfig
+from bot.speak.tts import SpeakState
+from bot.statuspage.page import StatusPageClient
+from bot.store.db import Store
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    store: Store
+    http: httpx.AsyncClient
+    statuspage: StatusPageClient
+    clip: Clip = field(default_factory=Clip.load)
+    clock: Callable[[], datetime] = utcnow
+    #: `/deepgram speak`: the process-wide bound on concurrent TTS requests and the per-user quota.
+    speak: SpeakState = field(default_factory=SpeakState)
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store, http: httpx.AsyncClient) -> Deps:
+        return cls(
+            settings=settings,
+            store=store,
+            http=http,
+            statuspage=StatusPageClient(http, settings.deepgram_status_url),
+        )
+
+    @property
+    def probe_config(self) -> ProbeConfig:
+        s = self.settings
+        return ProbeConfig(
+            api_url=s.deepgram_api_url,
+            ws_url=s.deepgram_ws_url,
+            api_key=s.deepgram_api_key,
+            timeout=s.probe_timeout_seconds,
+            stream_speed=s.probe_stream_speed,
+        )

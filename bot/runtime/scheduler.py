@@ -1,0 +1,71 @@
+"""Periodic jobs on the bot's own event loop (APScheduler 3's AsyncIOScheduler).
+
+Jobs have fixed ids with `replace_existing`, `max_instances=1` and `coalesce` so that a slow
+run is never doubled and a restart re-declares rather than duplicates them. Each job body is a
+plain coroutine function that tests await directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.alerts.jobs import Monitor
+from bot.runtime.deps import Deps
+
+log = logging.getLogger(__name__)
+
+# Slack stops redelivering an event after about 5 minutes (slack.md §2.2); keep keys for a day.
+SEEN_EVENT_TTL_SECONDS = 24 * 3600
+HOUSEKEEPING_INTERVAL_SECONDS = 3600
+# `/deepgram history` looks back 7 days; keep a little more.
+PROBE_HISTORY_DAYS = 30
+
+
+async def housekeeping(deps: Deps, *, now: float | None = None) -> int:
+    """Forget event-dedup keys nobody will redeliver any more, and old probe runs; returns the count."""
+    now = time.time() if now is None else now
+    removed = deps.store.forget_events_before(now - SEEN_EVENT_TTL_SECONDS)
+    removed += deps.store.forget_probe_runs_before(now - PROBE_HISTORY_DAYS * 86400)
+    if removed:
+        log.info("housekeeping", extra={"removed": removed})
+    return removed
+
+
+def build_scheduler(deps: Deps, monitor: Monitor) -> AsyncIOScheduler:
+    """Create the scheduler; call `start()` from inside the running event loop."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    now = datetime.now(UTC)
+    common: dict[str, Any] = {"replace_existing": True, "max_instances": 1, "coalesce": True}
+    scheduler.add_job(
+        monitor.poll_status,
+        "interval",
+        seconds=deps.settings.status_poll_seconds,
+        id="status_poll",
+        next_run_time=now,
+        misfire_grace_time=max(1, int(deps.settings.status_poll_seconds)),
+        **common,
+    )
+    if deps.settings.probe_interval_seconds > 0:
+        scheduler.add_job(
+            monitor.run_probes,
+            "interval",
+            seconds=deps.settings.probe_interval_seconds,
+            id="probes",
+            next_run_time=now,
+            misfire_grace_time=int(deps.settings.probe_interval_seconds),
+            **common,
+        )
+    scheduler.add_job(
+        housekeeping,
+        "interval",
+        seconds=HOUSEKEEPING_INTERVAL_SECONDS,
+        args=[deps],
+        id="housekeeping",
+        **common,
+    )
+    return scheduler

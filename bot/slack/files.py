@@ -1,0 +1,160 @@
+"""Where a file may be shared, and sharing it: Slack's membership rules for the v2 upload flow.
+
+A slash command can be typed anywhere, but `files.completeUploadExternal` only shares into
+conversations the bot is a real member of, whatever `chat:write.public` allows (slack.md §1.4,
+§5.4). So before anything is synthesised (and paid for) the destination is settled:
+
+- a conversation the bot can see and is in (a channel it was invited to, the bot's own DM) → there;
+- a public channel it is not in → `conversations.join` (scope `channels:join`); when that is not
+  allowed, the user is told how to invite the bot;
+- a private channel or a DM the bot is not part of (`channel_not_found`) → the user's DM with the
+  bot (`conversations.open`), and the reply says so;
+- an archived channel → a clear refusal.
+
+Every call takes the request's `AsyncWebClient`; only documented arguments are sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import UpstreamError, UsageError
+from bot.slack import messages
+
+log = logging.getLogger(__name__)
+
+How = Literal["here", "joined", "dm"]
+
+# Errors that mean "the bot cannot see or post in this conversation" (slack.md §1.4, §5.1).
+_INVISIBLE = {"channel_not_found", "not_in_channel", "missing_scope", "method_not_supported_for_channel_type"}
+
+
+@dataclass(frozen=True)
+class Destination:
+    """The conversation the file goes to, and how the bot got there."""
+
+    channel_id: str
+    how: How
+
+
+def _error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error") or "unknown_error")
+
+
+async def open_dm(client: AsyncWebClient, user_id: str) -> Destination:
+    """The user's DM with the bot (App Home → Messages), opened if needed (scope `im:write`)."""
+    try:
+        opened = await client.conversations_open(users=user_id)
+    except SlackApiError as exc:
+        raise UpstreamError(messages.speak_dm_failed(_error(exc))) from None
+    channel = opened.get("channel") or {}
+    return Destination(str(channel["id"]), "dm")
+
+
+async def choose_destination(client: AsyncWebClient, channel_id: str, user_id: str) -> Destination:
+    """Settle where the clip will be shared; raise `UsageError` when it cannot be shared at all."""
+    try:
+        info = await client.conversations_info(channel=channel_id)
+    except SlackApiError as exc:
+        error = _error(exc)
+        if error == "missing_scope":
+            # The app cannot inspect this kind of conversation (a group DM needs mpim:read, which it
+            # does not ask for). Try it as is; `share_file` falls back if Slack refuses.
+            return Destination(channel_id, "here")
+        if error in _INVISIBLE:
+            # A private channel or other people's DM: it does not exist for the bot.
+            return await open_dm(client, user_id)
+        raise UpstreamError(messages.speak_channel_check_failed(error)) from None
+    channel = info.get("channel") or {}
+    if channel.get("is_archived"):
+        raise UsageError(messages.SPEAK_ARCHIVED)
+    # An IM the bot can see is its own DM with someone: always writable.
+    if channel.get("is_im") or channel.get("is_member"):
+        return Destination(channel_id, "here")
+    if not channel.get("is_channel"):
+        # Visible but neither joined nor public (should not happen): the DM is the safe place.
+        return await open_dm(client, user_id)
+    joined = await _join(client, channel_id)
+    if joined is None:
+        return await open_dm(client, user_id)
+    if not joined:
+        raise UsageError(messages.SPEAK_INVITE)
+    return Destination(channel_id, "joined")
+
+
+async def _join(client: AsyncWebClient, channel_id: str) -> bool | None:
+    """Join a public channel: True if joined, False if not allowed, None if it is not joinable at all."""
+    try:
+        await client.conversations_join(channel=channel_id)
+    except SlackApiError as exc:
+        error = _error(exc)
+        log.info("cannot join channel", extra={"channel": channel_id, "error": error})
+        if error == "is_archived":
+            raise UsageError(messages.SPEAK_ARCHIVED) from None
+        if error in ("channel_not_found", "method_not_supported_for_channel_type"):
+            return None
+        # missing_scope (no channels:join), or a workspace policy that forbids it.
+        return False
+    return True
+
+
+async def share_file(
+    client: AsyncWebClient,
+    destination: Destination,
+    data: bytes,
+    *,
+    user_id: str,
+    filename: str,
+    title: str,
+    comment: str,
+) -> Destination:
+    """Upload `data` through the v2 flow and share it with `comment`; returns where it went.
+
+    The audio is paid for by now, so if Slack still refuses the channel (it could not be checked,
+    or membership changed since), the bot joins it when it can, else sends the file to the
+    user's DM.
+    """
+
+    async def upload(channel_id: str) -> str | None:
+        """None when shared, else Slack's error for the channel."""
+        try:
+            await _upload(client, channel_id, data, filename=filename, title=title, comment=comment)
+        except SlackApiError as exc:
+            return _error(exc)
+        return None
+
+    error = await upload(destination.channel_id)
+    if error is None:
+        return destination
+    if error == "is_archived" or (error == "invalid_channel" and destination.how != "dm"):
+        raise UsageError(messages.SPEAK_ARCHIVED)
+    if destination.how == "dm" or error not in _INVISIBLE:
+        raise UpstreamError(messages.speak_upload_failed(error))
+    log.info("share refused", extra={"channel": destination.channel_id, "error": error})
+    # A channel that could not be checked first: join it if that is allowed, then share there.
+    if error == "not_in_channel" and destination.how == "here":
+        joined = await _join(client, destination.channel_id)
+        if joined and await upload(destination.channel_id) is None:
+            return Destination(destination.channel_id, "joined")
+    dm = await open_dm(client, user_id)
+    if (error := await upload(dm.channel_id)) is not None:
+        raise UpstreamError(messages.speak_upload_failed(error))
+    return dm
+
+
+async def _upload(
+    client: AsyncWebClient, channel_id: str, data: bytes, *, filename: str, title: str, comment: str
+) -> None:
+    try:
+        await client.files_upload_v2(
+            channel=channel_id, content=data, filename=filename, title=title, initial_comment=comment
+        )
+    except SlackRequestError as exc:
+        # The byte upload itself (step 2) failed: slack_sdk raises this, not SlackApiError.
+        log.warning("file upload failed", extra={"channel": channel_id, "reason": str(exc)[:200]})
+        raise UpstreamError(messages.speak_upload_failed("upload_failed")) from None

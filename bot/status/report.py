@@ -1,0 +1,40 @@
+"""The status report: official status + probes + verdict, as data.
+
+`build_report()` is pure. The report is shown as Block Kit by `bot.slack.views.status` and as
+terminal text or JSON by `bot.text.status`; all come from this one object so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.probes import Surface
+from bot.status.probing import ProbeRun
+from bot.status.verdict import Verdict, decide, match_surfaces
+from bot.statuspage.page import Component, Summary, SummaryFetch
+
+__all__ = ["StatusReport", "build_report"]
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    checked_at: datetime
+    official: SummaryFetch
+    probes: ProbeRun
+    verdict: Verdict
+    components: Mapping[Surface, Component | None]
+    status_url: str
+
+    @property
+    def summary(self) -> Summary | None:
+        return self.official.summary
+
+
+def build_report(
+    official: SummaryFetch, probes: ProbeRun, *, key_configured: bool, checked_at: datetime, status_url: str
+) -> StatusReport:
+    summary = official.summary
+    verdict = decide(summary, probes.results, key_configured=key_configured)
+    return StatusReport(checked_at, official, probes, verdict, match_surfaces(summary), status_url)

@@ -1,0 +1,159 @@
+"""The table of surfaces: the one place that lists what the bot probes.
+
+A surface is one way a team uses Deepgram (the key and management API, pre-recorded transcription,
+streaming transcription, text-to-speech, …). Each row says everything the rest of the bot needs to
+know about it: how it is labelled, which probe tests it and when that probe counts as slow, which
+components of Deepgram's status page report on it, which playbooks explain its failures, which words
+pick it in `/deepgram subscribe`, and what one probe run costs. The status report, the verdict, the
+history, the subscription filters, the own-probe alerts and the cost estimate all read this table;
+adding a surface is adding a row.
+
+Status-page components are matched by **id** first and by **exact name** (case-insensitive, with any
+"Group - " prefix removed) as a fallback (statuspage.md §7). The names below are the ones third
+parties observed on status.deepgram.com (unverified); ids are listed where they are known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from bot.probes.clip import Clip
+from bot.probes.http import TTS_TEXT, probe_auth, probe_rest, probe_tts
+from bot.probes.result import ProbeConfig, ProbeResult
+from bot.probes.streaming import probe_streaming
+from bot.topics import Topic
+
+__all__ = [
+    "SURFACES",
+    "SURFACE_IDS",
+    "ProbeContext",
+    "RunCost",
+    "SurfaceSpec",
+    "component_key",
+    "surface",
+    "surface_for_word",
+]
+
+
+@dataclass(frozen=True)
+class ProbeContext:
+    """What every probe is given: a client without pooled connections, where to probe, the clip."""
+
+    http: httpx.AsyncClient
+    config: ProbeConfig
+    clip: Clip
+
+
+@dataclass(frozen=True)
+class RunCost:
+    """What one run of a surface's probe spends, in Deepgram's billing units."""
+
+    prerecorded_audio: bool = False  # the clip, sent once to `/v1/listen`
+    streaming_audio: bool = False  # the clip, streamed once
+    tts_characters: int = 0
+
+
+Probe = Callable[[ProbeContext, float], Awaitable[ProbeResult]]
+
+
+@dataclass(frozen=True)
+class SurfaceSpec:
+    id: str
+    label: str
+    probe: Probe = None  # type: ignore[assignment]  # always given; a default would hide a missing probe
+    #: Above this a probe that works is reported as slow (milliseconds).
+    slow_ms: float = 3000
+    #: Statuspage component ids that report on this surface, when known.
+    component_ids: tuple[str, ...] = ()
+    #: Exact component names (case-insensitive, group prefix removed): the fallback when ids are unknown.
+    component_names: tuple[str, ...] = ()
+    #: Playbooks about this surface, most general first.
+    topics: tuple[Topic, ...] = ()
+    #: Words that choose this surface in `/deepgram subscribe`; the id itself always does.
+    filter_words: tuple[str, ...] = ()
+    cost: RunCost = RunCost()
+
+    def words(self) -> tuple[str, ...]:
+        return (self.id, *self.filter_words)
+
+
+async def _auth(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_auth(ctx.http, ctx.config, slow_ms=slow_ms)
+
+
+async def _rest(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_rest(ctx.http, ctx.config, ctx.clip, slow_ms=slow_ms)
+
+
+async def _streaming(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_streaming(ctx.config, ctx.clip, slow_ms=slow_ms)
+
+
+async def _tts(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_tts(ctx.http, ctx.config, slow_ms=slow_ms)
+
+
+SURFACES: tuple[SurfaceSpec, ...] = (
+    SurfaceSpec(
+        id="auth",
+        label="Key & management API",
+        probe=_auth,
+        slow_ms=2000,
+        component_names=("Management APIs", "Management API"),
+        topics=(Topic.UNAUTHORIZED, Topic.FORBIDDEN, Topic.CREDITS),
+        filter_words=("key", "management"),
+    ),
+    SurfaceSpec(
+        id="rest",
+        label="Pre-recorded (REST)",
+        probe=_rest,
+        slow_ms=5000,
+        component_names=("Batch API", "Pre-recorded API"),
+        topics=(Topic.BAD_REQUEST, Topic.TIMEOUT, Topic.EMPTY_TRANSCRIPT, Topic.WRONG_TRANSCRIPT),
+        filter_words=("batch", "prerecorded", "pre-recorded", "listen"),
+        cost=RunCost(prerecorded_audio=True),
+    ),
+    SurfaceSpec(
+        id="streaming",
+        label="Streaming (WebSocket)",
+        probe=_streaming,
+        slow_ms=3000,
+        component_names=("Streaming API", "Real-time API", "Live API"),
+        topics=(Topic.WEBSOCKET, Topic.NET_0000, Topic.NET_0001, Topic.DATA_0000),
+        filter_words=("stream", "live", "ws", "websocket"),
+        cost=RunCost(streaming_audio=True),
+    ),
+    SurfaceSpec(
+        id="tts",
+        label="Text-to-speech",
+        probe=_tts,
+        slow_ms=3000,
+        component_names=("TTS API", "Text-to-Speech API"),
+        topics=(Topic.TTS_AUDIO,),
+        filter_words=("speak", "aura", "text-to-speech"),
+        cost=RunCost(tts_characters=len(TTS_TEXT)),
+    ),
+)
+
+SURFACE_IDS: tuple[str, ...] = tuple(s.id for s in SURFACES)
+_BY_ID: Mapping[str, SurfaceSpec] = {s.id: s for s in SURFACES}
+_BY_WORD: Mapping[str, SurfaceSpec] = {w: s for s in SURFACES for w in s.words()}
+
+
+def surface(surface_id: str) -> SurfaceSpec:
+    return _BY_ID[surface_id]
+
+
+def surface_for_word(word: str) -> SurfaceSpec | None:
+    """The surface a user means by `word` in `/deepgram subscribe` (`batch`, `ws`, `aura`…), if any."""
+    return _BY_WORD.get(word.lower())
+
+
+def component_key(name: str) -> str:
+    """A component name as the table compares it: lower case, no `Group - ` prefix, spaces folded."""
+    name = name.lower().rsplit(" - ", 1)[-1]
+    return re.sub(r"\s+", " ", name).strip()
