@@ -21,8 +21,8 @@ from slack_bolt.context.say.async_say import AsyncSay
 from bot.playbooks.library import load_library, match
 from bot.slack import messages
 from bot.slack.kit import Reply, section, unescape
+from bot.slack.listeners import guarded
 from bot.slack.views.playbooks import compact_reply, no_match_reply, topic_list_blocks
-from handlers.router import guarded
 
 log = logging.getLogger(__name__)
 

@@ -7,30 +7,16 @@ ephemeral report with a fresh one.
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime.deps import Deps
 from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.kit import Reply, context
+from bot.slack.listeners import on_button
+from bot.slack.replies import status_reply
 from bot.slack.views.help import error_reply
-from bot.slack.views.status import RERUN_ACTION, SHARE_ACTION, report_blocks, report_fallback
-from bot.status.check import check_status, record_report
-from handlers.router import on_button
-
-log = logging.getLogger(__name__)
-
-
-async def status_reply(deps: Deps) -> Reply:
-    report = await check_status(deps)
-    run_id = record_report(deps, report)
-    log.info(
-        "status checked",
-        extra={"verdict": report.verdict.kind, "run_id": run_id, "elapsed_ms": report.probes.elapsed_ms},
-    )
-    return Reply(text=report_fallback(report), blocks=report_blocks(report, run_id=run_id))
+from bot.slack.views.status import RERUN_ACTION, SHARE_ACTION
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:

@@ -21,6 +21,8 @@ from bot.runtime.deps import Deps
 from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.kit import Reply
+from bot.slack.listeners import Click, on_button
+from bot.slack.replies import check_key_reply, status_reply
 from bot.slack.views.playbooks import (
     CHECK_KEY_ACTION,
     PROBE_STREAMING_ACTION,
@@ -31,8 +33,6 @@ from bot.slack.views.playbooks import (
     topic_list_reply,
 )
 from bot.topics import Topic
-from handlers.router import Click, on_button
-from handlers.status import status_reply
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,6 @@ def _topic(click: Click) -> Topic | None:
 
 async def check_key(deps: Deps, user: str) -> Reply:
     """The check-key report for the bot's own key."""
-    # Imported here so `why` keeps working on its own if the check-key module is ever removed.
-    from handlers.check_key import check_key_reply
-
     return await check_key_reply(deps, None, user_id=user)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.alerts.changes import Event
 from bot.probes import ProbeResult, Surface
-from bot.status.verdict import SURFACE_LABELS
+from bot.surfaces import surface as surface_spec
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def watch_probes(
             streak = replace(streak, failures=streak.failures + 1, successes=0)
         else:  # ok or degraded (slow but working) both count as "it works"
             streak = replace(streak, successes=streak.successes + 1, failures=0)
-        label = SURFACE_LABELS[surface]
+        label = surface_spec(surface).label
         if streak.alerting_since is None and streak.failures >= fail_after:
             since = now.isoformat()
             streak = replace(streak, alerting_since=since)

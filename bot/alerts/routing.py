@@ -5,38 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.alerts.changes import Event
-from bot.status.verdict import SURFACE_KEYWORDS
 from bot.store.db import Subscription
+from bot.surfaces import SURFACE_IDS, component_key, surface
 
-# What users type for each probed surface; also accepted: any status-page component name.
-SURFACE_ALIASES = {
-    "rest": "rest",
-    "batch": "rest",
-    "prerecorded": "rest",
-    "pre-recorded": "rest",
-    "listen": "rest",
-    "streaming": "streaming",
-    "stream": "streaming",
-    "live": "streaming",
-    "ws": "streaming",
-    "websocket": "streaming",
-    "tts": "tts",
-    "speak": "tts",
-    "aura": "tts",
-    "text-to-speech": "tts",
-}
 SEVERITIES = ("minor", "major")
 
 
 def _component_matches(filter_: str, names: Iterable[str]) -> bool:
-    keywords = SURFACE_KEYWORDS.get(filter_)  # type: ignore[call-overload]
-    for name in names:
-        lowered = name.lower()
-        if keywords and any(k in lowered for k in keywords):
-            return True
-        if not keywords and filter_.lower() in lowered:
-            return True
-    return False
+    """Does a filter (a surface id, or a component name) name one of these status-page components?"""
+    wanted = (
+        {component_key(n) for n in surface(filter_).component_names}
+        if filter_ in SURFACE_IDS
+        else {component_key(filter_)}
+    )
+    return any(component_key(name) in wanted for name in names)
 
 
 def wants(sub: Subscription, event: Event) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
-from bot.alerts.routing import SEVERITIES, SURFACE_ALIASES
+from bot.alerts.routing import SEVERITIES
 from bot.errors import UsageError
 from bot.probes import Clip
+from bot.surfaces import surface_for_word
 
 SUBSCRIBE_USAGE = "subscribe [rest streaming tts <component>…] [--min major]"
 
@@ -36,9 +37,9 @@ def parse_subscribe(args: str, component_names: Sequence[str]) -> tuple[list[str
             severity = value.lower()
             continue
         index += 1
-        alias = SURFACE_ALIASES.get(word.lower())
-        if alias:
-            filters.append(alias)
+        spec = surface_for_word(word)
+        if spec is not None:
+            filters.append(spec.id)
             continue
         match = next((n for n in component_names if n.lower() == word.lower()), None)
         match = match or next((n for n in component_names if word.lower() in n.lower()), None)

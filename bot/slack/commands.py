@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.slack.kit import Reply
 from bot.slack.messages import COMMAND

@@ -204,15 +204,6 @@ def why_did_you_mean(options: str) -> str:
     return f"Did you mean {options}?"
 
 
-def why_deepgram_said(said: str) -> str:
-    """`said` must already be escaped for Slack."""
-    return f"Deepgram said: {said}"
-
-
-def why_probe_points_to(command: str) -> str:
-    return f"That failure is explained in `{command}`."
-
-
 def why_probe_context(command: str, state: str) -> str:
     if state == "ok":
         return (

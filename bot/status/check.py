@@ -1,16 +1,24 @@
-"""The status check: official status and live probes, concurrently, into a stored report."""
+"""The status check, in one place: official status and live probes at once, then the stored record.
+
+The `/deepgram status` handler, the monitor's periodic probes and `deepgram-doctor status` all run
+`check_status()` and `record_report()`; only the Slack handler passes the Block Kit it showed, so that
+"Post to channel" can share exactly what was seen.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 
 from bot.runtime.deps import Deps
-from bot.slack.views.status import report_blocks, report_fallback
 from bot.status.probing import run_probes
 from bot.status.report import StatusReport, build_report
 from bot.store.db import ProbeRecord
+
+__all__ = ["check_status", "record_report"]
 
 
 async def check_status(deps: Deps) -> StatusReport:
@@ -29,8 +37,10 @@ async def check_status(deps: Deps) -> StatusReport:
     )
 
 
-def record_report(deps: Deps, report: StatusReport) -> int:
-    """Store the run (for history, and so "Post to channel" re-posts exactly what was seen)."""
+def record_report(
+    deps: Deps, report: StatusReport, *, text: str | None = None, blocks: Sequence[Mapping[str, Any]] = ()
+) -> int:
+    """Store the run for history; `text`/`blocks` are what was shown, kept for "Post to channel"."""
     summary = report.summary
     return deps.store.record_probe_run(
         checked_at=report.checked_at.timestamp(),
@@ -38,20 +48,19 @@ def record_report(deps: Deps, report: StatusReport) -> int:
         indicator=summary.indicator if summary else None,
         official_state=report.official.state,
         elapsed_ms=report.probes.elapsed_ms,
-        text=report_fallback(report),
-        blocks=report_blocks(report, interactive=False),
+        text=text if text is not None else report.one_line(),
+        blocks=blocks,
         results=[
             ProbeRecord(
-                surface=s,
-                state=r.state,
-                elapsed_ms=r.elapsed_ms,
-                http_status=r.http_status,
-                close_code=r.close_code,
-                error_code=r.error.code if r.error else None,
-                topic=r.topic.value if r.topic else None,
-                timings=r.timings,
+                surface=surface,
+                state=result.state,
+                elapsed_ms=result.elapsed_ms,
+                http_status=result.http_status,
+                close_code=result.close_code,
+                error_code=result.error_code,
+                topic=result.topic.value if result.topic else None,
+                timings=result.timings,
             )
-            for s in SURFACES
-            for r in (report.probes.results[s],)
+            for surface, result in report.probes.results.items()
         ],
     )

@@ -14,6 +14,7 @@ from bot.probes import Surface
 from bot.status.probing import ProbeRun
 from bot.status.verdict import Verdict, decide, match_surfaces
 from bot.statuspage.page import Component, Summary, SummaryFetch
+from bot.surfaces import surface
 
 __all__ = ["StatusReport", "build_report"]
 
@@ -30,6 +31,11 @@ class StatusReport:
     @property
     def summary(self) -> Summary | None:
         return self.official.summary
+
+    def one_line(self) -> str:
+        """`All good. Key & management API: ok, …`: the verdict and each surface's state, in plain words."""
+        states = ", ".join(f"{surface(s).label}: {r.state}" for s, r in self.probes.results.items())
+        return f"{self.verdict.headline}. {states}."
 
 
 def build_report(

@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
-# -- terminal and JSON ---------------------------------------------------------------------------
+from typing import Any
+
+from bot.status.report import StatusReport
+from bot.surfaces import SURFACES
+from bot.text.prose import plain, why_command
+from bot.units import format_ms
+
+__all__ = ["report_json", "report_text"]
 
 
 def report_text(report: StatusReport) -> str:
-    lines = [report.verdict.headline, unescape(report.verdict.explanation.replace("`", "").replace("*", "")), ""]
-    for surface in SURFACES:
-        result = report.probes.results[surface]
-        component = report.components.get(surface)
+    lines = [report.verdict.headline, plain(report.verdict.explanation), ""]
+    if report.verdict.topic:
+        lines[1] += f" More: {why_command(report.verdict.topic.value)}"
+    for spec in SURFACES:
+        result = report.probes.results[spec.id]
+        component = report.components.get(spec.id)
         official = (
             component.status.replace("_", " ")
             if component
             else ("unavailable" if report.summary is None else "not listed")
         )
         took = (
-            f" ({_duration(result.elapsed_ms)})" if result.elapsed_ms is not None and result.state != "skipped" else ""
+            f" ({format_ms(result.elapsed_ms)})" if result.elapsed_ms is not None and result.state != "skipped" else ""
         )
-        lines.append(f"{SURFACE_LABELS[surface]:<24} official: {official:<22} probe: {result.state}{took}")
+        lines.append(f"{spec.label:<24} official: {official:<22} probe: {result.state}{took}")
         lines.append(f"{'':<24} {result.summary}")
-        if phase_line(result):
-            lines.append(f"{'':<24} {phase_line(result)}")
+        if result.phase_line():
+            lines.append(f"{'':<24} {result.phase_line()}")
         if result.error and (result.error.code or result.error.message):
             said = " ".join(x for x in (result.error.code, result.error.message) if x)
             lines.append(f"{'':<24} Deepgram said: {said}")
         if result.topic and result.state in ("failed", "degraded"):
-            lines.append(f"{'':<24} see: /deepgram why {result.topic.value}")
+            lines.append(f"{'':<24} see: {why_command(result.topic.value)}")
     if report.summary:
         for incident in report.summary.incidents:
             lines.append(f"Incident: {incident.name} ({incident.impact}, {incident.status}) {incident.shortlink}")
@@ -46,7 +55,7 @@ def report_json(report: StatusReport) -> dict[str, Any]:
             "kind": report.verdict.kind,
             "healthy": report.verdict.healthy,
             "headline": report.verdict.headline,
-            "explanation": report.verdict.explanation,
+            "explanation": plain(report.verdict.explanation),
             "topic": report.verdict.topic.value if report.verdict.topic else None,
         },
         "official": {

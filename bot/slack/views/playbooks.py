@@ -18,7 +18,7 @@ from bot.playbooks.library import Candidate, Library, LiveCheck, Match, Playbook
 from bot.probes import ProbeResult
 from bot.slack import messages
 from bot.slack.kit import MAX_BLOCKS, MAX_SECTION_TEXT, Block, Reply, clip, context, escape, header, section
-from bot.status.report import phase_line
+from bot.slack.views.status import probe_lines
 from bot.topics import Topic
 
 CHECK_KEY_ACTION = "why_check_key"
@@ -37,8 +37,6 @@ MAX_BLOCKS_CHARS = 12_000
 #: A compact answer shows at most this much of its section, so a DM stays readable.
 COMPACT_SECTION_CHARS = 2_400
 MAX_QUERY_ECHO = 80
-
-_STATE_EMOJI = {"ok": ":large_green_circle:", "degraded": ":large_yellow_circle:", "failed": ":red_circle:"}
 
 
 # -- Markdown → mrkdwn -----------------------------------------------------------------------------
@@ -295,17 +293,6 @@ def no_match_reply(match: Match, library: Library, *, dm: bool = False) -> Reply
 
 def probe_reply(result: ProbeResult, topic: Topic) -> Reply:
     """The streaming probe's result, run from the playbook of `topic`."""
-    emoji = _STATE_EMOJI.get(result.state, ":white_circle:")
-    lines = [f"{emoji} *{messages.WHY_PROBE_TITLE}*: {escape(result.summary)}"]
-    phases = phase_line(result)
-    if phases:
-        lines.append(f"_{phases}_")
-    if result.error and (result.error.code or result.error.message):
-        said = " ".join(x for x in (result.error.code, result.error.message) if x)
-        lines.append(messages.why_deepgram_said(escape(clip(said, 300))))
-    if result.topic is not None and result.state in ("failed", "degraded"):
-        lines.append(messages.why_probe_points_to(why_command(result.topic)))
-    if result.request_id and result.state != "ok":
-        lines.append(f"Request id: `{escape(result.request_id)}`")
+    lines = [probe_lines(result, title=messages.WHY_PROBE_TITLE)]
     blocks = [section("\n".join(lines)), context(messages.why_probe_context(why_command(topic), result.state))]
     return Reply(text=f"{messages.WHY_PROBE_TITLE}: {result.summary}", blocks=blocks)

@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
-# -- Slack ---------------------------------------------------------------------------------------
+from bot.probes import ProbeResult, Surface
+from bot.slack.kit import MAX_BLOCKS, Block, clip, context, escape, header, mrkdwn, section, slack_date
+from bot.status.report import StatusReport
+from bot.statuspage.page import Incident
+from bot.surfaces import SURFACES
+from bot.units import format_ms
 
+__all__ = [
+    "COMPONENT_TEXT",
+    "RERUN_ACTION",
+    "SHARE_ACTION",
+    "STATE_EMOJI",
+    "probe_lines",
+    "report_blocks",
+    "report_fallback",
+    "status_actions",
+]
 
-def slack_date(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
-    """A `<!date^…>` token: each reader sees the time in their own time zone."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+SHARE_ACTION = "status_share"
+RERUN_ACTION = "status_rerun"
+MAX_INCIDENTS = 5
+MAX_MAINTENANCES = 3
+
+_VERDICT_EMOJI = {
+    "all_good": ":white_check_mark:",
+    "maintenance": ":wrench:",
+    "deepgram_incident": ":rotating_light:",
+    "degraded_from_here": ":warning:",
+    "key_rejected": ":closed_lock_with_key:",
+    "no_credits": ":money_with_wings:",
+    "rate_limited": ":hourglass_flowing_sand:",
+    "no_key": ":grey_question:",
+    "unknown": ":grey_question:",
+}
+STATE_EMOJI = {
+    "ok": ":large_green_circle:",
+    "degraded": ":large_yellow_circle:",
+    "failed": ":red_circle:",
+    "skipped": ":white_circle:",
+}
+COMPONENT_TEXT = {
+    "operational": ":large_green_circle: Operational",
+    "degraded_performance": ":large_yellow_circle: Degraded performance",
+    "partial_outage": ":large_orange_circle: Partial outage",
+    "major_outage": ":red_circle: Major outage",
+    "under_maintenance": ":wrench: Under maintenance",
+}
 
 
 def _official_text(report: StatusReport, surface: Surface) -> str:
@@ -17,30 +57,16 @@ def _official_text(report: StatusReport, surface: Surface) -> str:
         if report.summary is None:
             return "Official: unavailable"
         return "Official: not listed"
-    return "Official: " + _COMPONENT_TEXT.get(component.status, escape(component.status))
+    return "Official: " + COMPONENT_TEXT.get(component.status, escape(component.status))
 
 
-# Phase timings in the order they happen, with the words a reader knows them by.
-_PHASES = (
-    ("connect_ms", "connect"),
-    ("tls_ms", "TLS"),
-    ("ttfb_ms", "first byte"),
-    ("handshake_ms", "handshake"),
-    ("first_result_ms", "first result"),
-    ("final_ms", "final"),
-)
-
-
-def phase_line(result: ProbeResult) -> str:
-    """`connect 12 ms · TLS 40 ms · first byte 320 ms`: network time vs Deepgram's time."""
-    return " · ".join(f"{label} {_duration(result.timings[key])}" for key, label in _PHASES if key in result.timings)
-
-
-def _probe_text(result: ProbeResult) -> str:
-    parts = [f"{_STATE_EMOJI[result.state]} {escape(result.summary)}"]
+def probe_lines(result: ProbeResult, *, title: str | None = None) -> str:
+    """A probe's outcome in mrkdwn: state, summary, timings, what Deepgram said, the playbook, the request id."""
+    named = f"*{escape(title)}*: " if title else ""
+    parts = [f"{STATE_EMOJI[result.state]} {named}{escape(result.summary)}"]
     if result.elapsed_ms is not None and result.state != "skipped":
-        parts[0] += f" · {_duration(result.elapsed_ms)}"
-        phases = phase_line(result)
+        parts[0] += f" · {format_ms(result.elapsed_ms)}"
+        phases = result.phase_line()
         if phases:
             parts.append(f"_{phases}_")
     error = result.error
@@ -54,10 +80,6 @@ def _probe_text(result: ProbeResult) -> str:
     if result.request_id and result.state != "ok":
         parts.append(f"Request id: `{escape(result.request_id)}`")
     return "\n".join(parts)
-
-
-def _duration(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def _incident_text(incident: Incident) -> str:
@@ -82,22 +104,25 @@ def _maintenance_text(window: Incident) -> str:
     return text
 
 
-def report_blocks(report: StatusReport, *, run_id: int | None = None, interactive: bool = True) -> list[Block]:
+def report_blocks(report: StatusReport) -> list[Block]:
+    """The report as shown and as stored; the buttons are added by `status_actions()`."""
     verdict = report.verdict
     blocks: list[Block] = [
         header(f"{_VERDICT_EMOJI.get(verdict.kind, '')} {verdict.headline}".strip()),
-        section(verdict.explanation + (f"\nMore: `/deepgram why {verdict.topic.value}`" if verdict.topic else "")),
+        section(
+            mrkdwn(verdict.explanation) + (f"\nMore: `/deepgram why {verdict.topic.value}`" if verdict.topic else "")
+        ),
         {"type": "divider"},
     ]
-    for surface in SURFACES:
-        result = report.probes.results[surface]
-        blocks.append(section(f"*{SURFACE_LABELS[surface]}*\n{_official_text(report, surface)}\n{_probe_text(result)}"))
+    for spec in SURFACES:
+        result = report.probes.results[spec.id]
+        blocks.append(section(f"*{escape(spec.label)}*\n{_official_text(report, spec.id)}\n{probe_lines(result)}"))
     summary = report.summary
     if summary:
         matched = {c.id for c in report.components.values() if c}
         others = [c for c in summary.leaf_components if c.id not in matched]
         if others:
-            lines = [f"{escape(c.name)}: {_COMPONENT_TEXT.get(c.status, escape(c.status))}" for c in others]
+            lines = [f"{escape(c.name)}: {COMPONENT_TEXT.get(c.status, escape(c.status))}" for c in others]
             blocks.append(context(clip("Other components · " + " · ".join(lines), 2000)))
         incidents = summary.incidents[:MAX_INCIDENTS]
         if incidents:
@@ -113,34 +138,34 @@ def report_blocks(report: StatusReport, *, run_id: int | None = None, interactiv
             source += "; showing the last good copy"
     blocks.append(
         context(
-            f"{source} · checked {slack_date(report.checked_at)} · probes took {_duration(report.probes.elapsed_ms)}"
+            f"{source} · checked {slack_date(report.checked_at)} · probes took {format_ms(report.probes.elapsed_ms)}"
         )
     )
-    if interactive:
-        value = str(run_id) if run_id is not None else ""
-        blocks.append(
+    return blocks[: MAX_BLOCKS - 1]
+
+
+def status_actions(run_id: int | None) -> Block:
+    """ "Post to channel" and "Run again", carrying the stored run's id."""
+    value = str(run_id) if run_id is not None else ""
+    return {
+        "type": "actions",
+        "block_id": "status_actions",
+        "elements": [
             {
-                "type": "actions",
-                "block_id": "status_actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": SHARE_ACTION,
-                        "text": {"type": "plain_text", "text": "Post to channel"},
-                        "value": value,
-                    },
-                    {
-                        "type": "button",
-                        "action_id": RERUN_ACTION,
-                        "text": {"type": "plain_text", "text": "Run again"},
-                        "value": value,
-                    },
-                ],
-            }
-        )
-    return blocks[:MAX_BLOCKS]
+                "type": "button",
+                "action_id": SHARE_ACTION,
+                "text": {"type": "plain_text", "text": "Post to channel"},
+                "value": value,
+            },
+            {
+                "type": "button",
+                "action_id": RERUN_ACTION,
+                "text": {"type": "plain_text", "text": "Run again"},
+                "value": value,
+            },
+        ],
+    }
 
 
 def report_fallback(report: StatusReport) -> str:
-    states = ", ".join(f"{SURFACE_LABELS[s]}: {report.probes.results[s].state}" for s in SURFACES)
-    return f"{report.verdict.headline}. {states}."
+    return escape(report.one_line())
