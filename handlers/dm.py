@@ -18,7 +18,8 @@ from typing import Any
 
 from slack_bolt.context.say.async_say import AsyncSay
 
-from bot.playbooks.library import load_library, match
+from bot.playbooks.library import load_library
+from bot.playbooks.match import match
 from bot.slack import messages
 from bot.slack.kit import Reply, section, unescape
 from bot.slack.listeners import guarded

@@ -15,7 +15,8 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.playbooks.library import load_library, match
+from bot.playbooks.library import load_library
+from bot.playbooks.match import match
 from bot.probes import probe_streaming
 from bot.runtime.deps import Deps
 from bot.slack import messages

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.playbooks.library import Library, match
+from bot.playbooks.library import Library
+from bot.playbooks.match import match
 
 QUESTIONS = Path(__file__).parent / "data" / "faq_questions.tsv"
 

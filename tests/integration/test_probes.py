@@ -8,7 +8,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.probes import Clip, ProbeConfig, probe_auth, probe_rest, probe_streaming, probe_tts, run_probes
+from bot.probes import Clip, ProbeConfig, probe_auth, probe_rest, probe_streaming, probe_tts
+from bot.status.probing import run_probes
 from bot.topics import Topic
 from simworld.botproc import free_port
 from simworld.deepgram import Clip as FakeClip
@@ -202,13 +203,8 @@ async def test_tts_json_instead_of_audio(dg: FakeDeepgram, cfg: ProbeConfig, htt
     assert (result.state, result.topic) == ("failed", Topic.TTS_AUDIO) and "application/json" in result.summary
 
 
-async def test_slow_but_working_is_degraded(
-    dg: FakeDeepgram, cfg: ProbeConfig, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_slow_but_working_is_degraded(dg: FakeDeepgram, cfg: ProbeConfig, http: httpx.AsyncClient) -> None:
     """A working surface beyond its latency budget is degraded and points at the latency playbook."""
-    from bot.probes import run as probes
-
     dg.set_latency("speak", 0.15)
-    monkeypatch.setattr(probes, "SLOW_MS", {**probes.SLOW_MS, "tts": 100})
-    result = await probe_tts(http, cfg)
+    result = await probe_tts(http, cfg, slow_ms=100)
     assert (result.state, result.topic) == ("degraded", Topic.LATENCY) and "slowly" in result.summary

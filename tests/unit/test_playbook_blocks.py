@@ -7,7 +7,8 @@ import json
 import pytest
 
 from bot.deepgram import DeepgramError
-from bot.playbooks.library import Playbook, load_library, match
+from bot.playbooks.library import Playbook, load_library
+from bot.playbooks.match import match
 from bot.probes import ProbeResult
 from bot.slack.kit import MAX_HEADER_TEXT, MAX_SECTION_TEXT, Block
 from bot.slack.views.playbooks import (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.playbooks.errortext import recognise, status_topic
-from bot.playbooks.library import load_library, match, squash
+from bot.playbooks.library import load_library, squash
+from bot.playbooks.match import match
 from bot.playbooks.search import Field, Index, edit_distance, stem, terms
 from bot.topics import Topic
 

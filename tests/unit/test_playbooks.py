@@ -131,10 +131,10 @@ def test_package_data_ships_the_playbooks() -> None:
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     packages = find_namespace_packages(where=str(ROOT), include=config["packages"]["find"]["include"])
-    assert "bot.data.playbooks" in packages
+    assert "bot.playbooks.data" in packages and "bot.probes.data" in packages
     patterns = config["package-data"]["*"]
     for topic in Topic:
-        assert (ROOT / "bot" / "data" / "playbooks" / f"{topic.value}.md").is_file()
+        assert (ROOT / "bot" / "playbooks" / "data" / f"{topic.value}.md").is_file()
         assert any(fnmatch(f"{topic.value}.md", pattern) for pattern in patterns)
 
 

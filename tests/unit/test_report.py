@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.deepgram import DeepgramError
-from bot.probes import ProbeResult, ProbeRun
-from bot.slack.views.status import report_blocks
-from bot.status.report import build_report, phase_line
+from bot.probes import ProbeResult
+from bot.slack.views.status import report_blocks, status_actions
+from bot.status.probing import ProbeRun
+from bot.status.report import build_report
 from bot.statuspage.page import SummaryFetch, parse_summary
 from bot.text.status import report_json, report_text
 from bot.topics import Topic
@@ -57,7 +58,7 @@ def test_limits_and_escaping_with_a_noisy_page() -> None:
         checked_at=NOW,
         status_url="https://status.deepgram.com",
     )
-    blocks = report_blocks(report, run_id=7)
+    blocks = [*report_blocks(report), status_actions(7)]
     assert len(blocks) <= 50
     for block in blocks:
         if block["type"] == "section":
@@ -96,7 +97,7 @@ def test_failure_row_carries_deepgram_words_topic_and_request_id() -> None:
     assert "`INVALID_AUTH` Invalid &lt;credentials&gt;." in text
     assert "`/deepgram why 401`" in text and "Request id: `req-1`" in text
     assert "could not be read (timed out)" in text
-    assert phase_line(failed) == "connect 12 ms · first byte 70 ms"
+    assert failed.phase_line() == "connect 12 ms · first byte 70 ms"
     assert "Deepgram said: INVALID_AUTH Invalid <credentials>." in report_text(report)
     as_json = report_json(report)
     assert as_json["verdict"]["kind"] == "key_rejected" and as_json["probes"]["rest"]["error_code"] == "INVALID_AUTH"
@@ -112,6 +113,6 @@ def test_shared_copy_has_no_buttons() -> None:
         checked_at=NOW,
         status_url="https://status.deepgram.com",
     )
-    assert not [b for b in report_blocks(report, interactive=False) if b["type"] == "actions"]
-    (actions,) = [b for b in report_blocks(report, run_id=3) if b["type"] == "actions"]
+    assert not [b for b in report_blocks(report) if b["type"] == "actions"]
+    actions = status_actions(3)
     assert [e["value"] for e in actions["elements"]] == ["3", "3"]

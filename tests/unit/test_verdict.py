@@ -62,23 +62,42 @@ def test_matching_is_loose_and_by_surface() -> None:
     assert matched["streaming"] and matched["streaming"].name == "Streaming API"
     assert matched["tts"] and matched["tts"].name == "TTS API"
     assert matched["auth"] and matched["auth"].name == "Management APIs"
+    # Whole names only (case and a group prefix aside): "live" must not match "Delivery".
     odd = parse_summary(
         {
             "status": {"indicator": "none"},
             "components": [
-                {"id": "a", "name": "DEEPGRAM - Pre-Recorded Transcription", "status": "operational"},
+                {"id": "a", "name": "Deepgram Public API - batch api", "status": "operational"},
                 {"id": "b", "name": "Live  Streaming", "status": "operational"},
-                {"id": "c", "name": "Aura Text-to-Speech", "status": "operational"},
+                {"id": "c", "name": "Webhook Delivery", "status": "operational"},
+                {"id": "d", "name": "Aura Text-to-Speech", "status": "operational"},
             ],
         }
     )
     names = {s: c.name if c else None for s, c in match_surfaces(odd).items()}
-    assert names == {
-        "rest": "DEEPGRAM - Pre-Recorded Transcription",
-        "streaming": "Live  Streaming",
-        "tts": "Aura Text-to-Speech",
-        "auth": None,
-    }
+    assert names == {"rest": "Deepgram Public API - batch api", "streaming": None, "tts": None, "auth": None}
+
+
+def test_matching_prefers_component_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A component id the table knows wins over a name, whatever the component is called now."""
+    from dataclasses import replace
+
+    from bot import surfaces
+    from bot.status import verdict
+
+    table = tuple(replace(s, component_ids=("zz9",)) if s.id == "tts" else s for s in surfaces.SURFACES)
+    monkeypatch.setattr(verdict, "SURFACES", table)
+    page = parse_summary(
+        {
+            "status": {"indicator": "none"},
+            "components": [
+                {"id": "x1", "name": "TTS API", "status": "operational"},
+                {"id": "zz9", "name": "Speech Synthesis (renamed)", "status": "operational"},
+            ],
+        }
+    )
+    matched = match_surfaces(page)["tts"]
+    assert matched is not None and matched.id == "zz9"
 
 
 def test_all_good() -> None:
@@ -100,7 +119,8 @@ def test_incident_named_and_confirmed() -> None:
     probes = all_ok() | {"streaming": probe("streaming", "failed", None, Topic.NET_0000)}
     v = decide(summary({"Streaming API": "degraded_performance"}, [incident]), probes, key_configured=True)
     assert v.kind == "deepgram_incident" and v.topic == Topic.OUTAGE
-    assert "Elevated streaming latency" in v.explanation and "confirm it on streaming" in v.explanation
+    assert "Elevated streaming latency" in str(v.explanation)
+    assert "confirm it on Streaming (WebSocket)" in str(v.explanation)
     assert v.incidents[0].shortlink == "https://stspg.io/i1"
 
 
@@ -109,7 +129,7 @@ def test_degraded_from_here() -> None:
     probes = all_ok() | {"rest": ProbeResult("rest", "failed", "Could not connect to Deepgram", Topic.NETWORK)}
     v = decide(summary(), probes, key_configured=True)
     assert v.kind == "degraded_from_here" and v.topic == Topic.NETWORK
-    assert "pre-recorded (rest) probe failed" in v.explanation and "could not connect" in v.explanation
+    assert "Pre-recorded (REST) probe failed" in str(v.explanation) and "could not connect" in str(v.explanation)
 
 
 @pytest.mark.parametrize(
@@ -150,7 +170,7 @@ def test_maintenance_in_progress() -> None:
     """Maintenance is mentioned even when everything works."""
     m = {"id": "m1", "name": "Database upgrade", "status": "in_progress", "impact": "maintenance"}
     v = decide(summary({"Batch API": "under_maintenance"}, maintenances=[m]), all_ok(), key_configured=True)
-    assert v.kind == "maintenance" and "Database upgrade" in v.explanation and v.healthy
+    assert v.kind == "maintenance" and "Database upgrade" in str(v.explanation) and v.healthy
 
 
 def test_transcript_verdicts() -> None:

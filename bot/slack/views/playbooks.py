@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.log import Redactor
-from bot.playbooks.library import Candidate, Library, LiveCheck, Match, Playbook
+from bot.playbooks.library import Library, LiveCheck, Playbook
+from bot.playbooks.match import Candidate, Match
 from bot.probes import ProbeResult
 from bot.slack import messages
 from bot.slack.kit import MAX_BLOCKS, MAX_SECTION_TEXT, Block, Reply, clip, context, escape, header, section
