@@ -6,7 +6,7 @@ request per piece. Measured, as medians over `--runs`:
 
 - one TTS request alone (a 1,000-character piece);
 - the upload alone (`files_upload_v2` of the joined MP3 to the fake Slack);
-- the whole speak in-process (`bot.speak.speak_in_slack`: channel check, synthesis, join, share);
+- the whole speak in-process (`handlers.speak.speak_in_slack`: channel check, synthesis, join, share);
 - end to end through the real bot in HTTP mode (slash command sent → file shared and reply posted).
 
 Target: whole speak within 1.5x of (one request + upload).
@@ -33,9 +33,12 @@ from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.runtime.deps import Deps  # noqa: E402
-from bot.speak.service import SpeakArgs, speak_in_slack, tts_config  # noqa: E402
-from bot.speak.tts import prepare_text, speak_to_mp3, synthesize_piece  # noqa: E402
+from bot.slack.commands import Invocation  # noqa: E402
+from bot.speak import Speaker, prepare_text  # noqa: E402
+from bot.speak.client import speak_to_mp3, synthesize_piece  # noqa: E402
 from bot.store.db import Store  # noqa: E402
+from handlers import SUBCOMMANDS  # noqa: E402
+from handlers.speak import SpeakArgs, speak_in_slack  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402
 from simworld.deepgram import FakeDeepgram  # noqa: E402
 from simworld.slack import FakeSlack, SlackDriver  # noqa: E402
@@ -61,7 +64,8 @@ async def main(runs: int) -> None:
         settings = Settings.from_env({"DEEPGRAM_API_URL": dg.base_url, "DEEPGRAM_API_KEY": dg.api_key}, slack=False)
         store = Store.open(":memory:")
         deps = Deps.build(settings, store, http)
-        cfg = tts_config(deps)
+        speaker = Speaker(deps.settings, deps.http, deps.speak)
+        cfg = speaker.config
         assert cfg is not None
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
         speak = prepare_text(TEXT, "aura-2-thalia-en")
@@ -81,12 +85,10 @@ async def main(runs: int) -> None:
             in_process.append(
                 await timed(
                     lambda user_id=user.id: speak_in_slack(
-                        deps,
+                        speaker,
                         client,
-                        user_id=user_id,
-                        channel_id=channel,
-                        team_id=ws.team_id,
-                        args=SpeakArgs(TEXT),
+                        Invocation("speak", TEXT, user_id, channel, ws.team_id, SUBCOMMANDS, client),
+                        SpeakArgs(TEXT),
                     )
                 )
             )

@@ -17,16 +17,16 @@ import httpx
 from bot.config import Settings
 from bot.errors import BotError, ConfigError, UsageError
 from bot.log import configure_logging
+from bot.playbooks import load_library, match
 from bot.runtime.deps import Deps
 from bot.runtime.serve import USER_AGENT, StartupError, serve
-from bot.slack.kit import unescape
-from bot.slack.messages import SPEAK_NO_KEY
-from bot.speak.mp3 import duration_seconds
-from bot.speak.service import speak_to_bytes, tts_config_for, voices_text
-from bot.speak.tts import BUILTIN_VOICES, PRICING_URL, VoiceCatalog, fetch_catalog
+from bot.speak import NO_KEY, Speaker, SpeakState, duration_seconds
 from bot.status.check import check_status, record_report
 from bot.status.report import StatusReport
 from bot.store.db import Store
+from bot.text.playbooks import no_match_text, playbook_text, topic_list_text
+from bot.text.prose import plain
+from bot.text.speak import voices_text, written_text
 from bot.text.status import report_json, report_text
 
 EXIT_OK = 0
@@ -65,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     speak_parser.add_argument("--voice", help="Aura model, e.g. aura-2-thalia-en (the default)")
     speak_parser.add_argument("-o", "--output", default="speech.mp3", help="MP3 file to write ('-' for stdout)")
     speak_parser.add_argument("--voices", action="store_true", help="list the voices and exit")
+    why_parser = commands.add_parser(
+        "why",
+        help="print a troubleshooting playbook: a topic (401, net-0001), a pasted error or a question",
+        description="Print the playbook that explains TOPIC, as /deepgram why does: an error code, a topic id, "
+        "a pasted error body or close reason, or a question in plain words. No TOPIC lists the topics. Exit "
+        "status: 0 a playbook was found (or the list shown), 1 nothing matched.",
+    )
+    why_parser.add_argument("topic", nargs="*", help="what to look up")
     sandbox_parser = commands.add_parser(
         "sandbox",
         help="try every command offline: a simulated Slack, Deepgram and status page in your terminal",
@@ -101,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(run_status(as_json=args.json))
     if args.command == "speak":
         sys.exit(run_speak(args.text, voice=args.voice, output=args.output, list_voices=args.voices))
+    if args.command == "why":
+        sys.exit(run_why(" ".join(args.topic)))
     if args.command == "sandbox":
         sys.exit(run_sandbox(script=args.script, http=args.http, files_dir=args.files, poll_seconds=args.poll))
     sys.exit(run_serve(force_http=args.http))
@@ -159,7 +169,7 @@ def run_speak(text: str, *, voice: str | None, output: str, list_voices: bool) -
         return _report_config_problems(exc)
     configure_logging(settings.secrets(), level=logging.WARNING)
     if not settings.deepgram_api_key and not list_voices:
-        print(f"deepgram-doctor: {SPEAK_NO_KEY}", file=sys.stderr)
+        print(f"deepgram-doctor: {NO_KEY}", file=sys.stderr)
         return EXIT_CONFIG
     if text == "-":
         text = sys.stdin.read()
@@ -171,31 +181,42 @@ def run_speak(text: str, *, voice: str | None, output: str, list_voices: bool) -
 
 async def _speak_once(settings: Settings, text: str, voice: str | None, output: str, list_voices: bool) -> int:
     async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as http:
+        # One local user: no quota, but the same bound on concurrent requests as the bot.
+        speaker = Speaker(settings, http, SpeakState())
         if list_voices:
-            cfg = tts_config_for(settings)
-            catalog = await fetch_catalog(http, cfg) if cfg else VoiceCatalog(BUILTIN_VOICES, live=False, note="no key")
-            print(voices_text(catalog))
+            print(voices_text(await speaker.voices()))
             return EXIT_OK
         try:
-            spoken = await speak_to_bytes(settings, http, text, voice)
+            speech = await speaker.speak(text, voice)
         except UsageError as exc:
-            print(f"deepgram-doctor: {unescape(exc.user_message)}", file=sys.stderr)
+            print(f"deepgram-doctor: {plain(exc.user_message)}", file=sys.stderr)
             return EXIT_CONFIG
         except BotError as exc:
-            print(f"deepgram-doctor: {unescape(exc.user_message)}", file=sys.stderr)
+            print(f"deepgram-doctor: {plain(exc.user_message)}", file=sys.stderr)
             return EXIT_FAILURE
     if output == "-":
-        sys.stdout.buffer.write(spoken.audio)
+        sys.stdout.buffer.write(speech.audio)
         sys.stdout.buffer.flush()
     else:
-        Path(output).write_bytes(spoken.audio)
-    s = spoken.speak
+        Path(output).write_bytes(speech.audio)
     print(
-        f"Wrote {output if output != '-' else 'stdout'}: {s.chars:,} characters with {s.voice} in "
-        f"{len(s.pieces)} request(s), {len(spoken.audio):,} bytes, {duration_seconds(spoken.audio):.1f} s of audio; "
-        f"{spoken.cost} (rough pay-as-you-go estimate, see {PRICING_URL}).",
+        written_text(speech, output if output != "-" else "stdout", duration_seconds(speech.audio)),
         file=sys.stderr if output == "-" else sys.stdout,
     )
+    return EXIT_OK
+
+
+def run_why(query: str) -> int:
+    """Print the matching playbook, the topic list, or the closest topics (exit 1)."""
+    library = load_library()
+    found = match(query, library)
+    if found.empty:
+        sys.stdout.write(topic_list_text(library))
+        return EXIT_OK
+    if found.best is None:
+        sys.stdout.write(no_match_text(found, library))
+        return EXIT_FAILURE
+    sys.stdout.write(playbook_text(library[found.best]))
     return EXIT_OK
 
 

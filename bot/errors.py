@@ -13,12 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.prose import Prose
+
 
 class BotError(Exception):
-    """An error whose `user_message` may be shown in Slack as is."""
+    """An error whose `user_message` may be shown to the user.
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
+    A `str` is shown in Slack as is (it is mrkdwn); a `Prose` is rendered by each surface
+    (`bot.slack.kit.mrkdwn`, `bot.text.prose.plain`), which is how the core words its errors.
+    """
+
+    def __init__(self, user_message: str | Prose) -> None:
+        super().__init__(str(user_message))
         self.user_message = user_message
 
 

@@ -24,7 +24,7 @@ from typing import Literal
 
 from bot.topics import Topic
 
-__all__ = ["Prose", "Span", "Style", "code", "link", "see", "strong"]
+__all__ = ["Prose", "Span", "Style", "clip", "code", "link", "see", "strong"]
 
 Style = Literal["plain", "code", "strong", "link", "topic"]
 
@@ -62,6 +62,9 @@ def see(topic: Topic) -> Span:
 @dataclass(frozen=True)
 class Prose:
     spans: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "spans", _merged(self.spans))
 
     @classmethod
     def of(cls, template: str, /, **values: object) -> Prose:
@@ -107,6 +110,23 @@ class Prose:
     @property
     def topics(self) -> tuple[Topic, ...]:
         return tuple(Topic(s.text) for s in self.spans if s.style == "topic")
+
+
+def _merged(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Neighbouring spans of one style (and link) become one, so a value filled into code stays code."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if last and last.style == span.style and last.url == span.url and span.style != "topic":
+            out[-1] = Span(last.text + span.text, span.style, span.url)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending in `…` when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _filled(piece: str, style: Style, values: dict[str, object]) -> list[Span]:

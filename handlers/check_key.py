@@ -8,15 +8,24 @@ fixed sentence, so the command text is never echoed either.
 
 from __future__ import annotations
 
-from bot.keys.report import ACK_TEXT
 from bot.runtime.deps import Deps
 from bot.slack.commands import Invocation, Subcommand
-from bot.slack.kit import Reply
+from bot.slack.kit import Reply, unescape
 from bot.slack.replies import check_key_reply
+from bot.slack.views.keys import ACK_TEXT
+
+
+def pasted_argument(args: str) -> str | None:
+    """What the user pasted, or None.
+
+    The router has undone Slack's escaping once; this undoes it once more, for a paste that was
+    already escaped where it was copied from (`Token &lt;key&gt;`).
+    """
+    return unescape(args) or None
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:
-    return await check_key_reply(deps, invocation.args or None, user_id=invocation.user_id)
+    return await check_key_reply(deps, pasted_argument(invocation.args), user_id=invocation.user_id)
 
 
 SUBCOMMAND = Subcommand(

@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts.changes import PageMemory
+from bot.alerts import PageMemory
 from bot.runtime.deps import Deps
 from bot.slack.commands import CommandTable
 from bot.slack.kit import escape, slack_date

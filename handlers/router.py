@@ -18,7 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime.deps import Deps
-from bot.slack.commands import CommandTable, Invocation
+from bot.slack.commands import CommandTable, Invocation, Subcommand
 from bot.slack.kit import Reply, unescape
 from bot.slack.listeners import guarded, send
 from bot.slack.views.help import help_reply, unknown_subcommand_reply
@@ -36,12 +36,12 @@ def parse(text: str) -> tuple[str, str]:
     return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""
 
 
-async def dispatch(invocation: Invocation, deps: Deps) -> Reply:
-    """Run the subcommand named in `invocation`; never raises."""
+async def dispatch(invocation: Invocation, deps: Deps, sub: Subcommand | None = None) -> Reply:
+    """Run the subcommand named in `invocation` (already looked up, or looked up here); never raises."""
     table = invocation.table
     if not invocation.name:
         return help_reply(table)
-    sub = table.lookup(invocation.name)
+    sub = sub or table.lookup(invocation.name)
     if sub is None:
         return unknown_subcommand_reply(invocation.name, table)
     return await guarded(
@@ -68,7 +68,7 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
             table=table,
             client=client,
         )
-        reply = await dispatch(invocation, deps)
+        reply = await dispatch(invocation, deps, sub)
         await send(respond, reply, subcommand=name or "help")
 
     return on_deepgram

@@ -1,49 +1,124 @@
 """`/deepgram speak [--voice <model>] <text>` and `/deepgram speak --voices`.
 
-The router has already acknowledged the command (with `ack_text`); this reads the arguments,
-hands the work to `bot.speak`, and turns the outcome into the private reply. The clip itself is
-shared as a file in the channel (or the user's DM) by `bot.speak`, not through this reply.
+The router has already acknowledged the command (with `ack_text`); this reads the arguments, has
+`bot.speak` check and synthesise the text, shares the MP3 as a file in the channel (or the user's
+DM) through `bot.slack.files`, and answers privately with the confirmation.
+
+The order protects the team's credits: everything that can refuse the request without spending
+anything (bad input, unknown voice, the ceiling, the user's quota, a channel the clip cannot be
+shared in) runs before the first `POST /v1/speak`.
 """
 
 from __future__ import annotations
 
-from bot.errors import UsageError
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import BotError, UsageError
 from bot.runtime.deps import Deps
 from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
-from bot.slack.kit import Reply
-from bot.speak.service import (
-    parse_speak_args,
-    speak_in_slack,
-    spoken_reply,
-    tts_config,
-    unknown_voice_reply,
-    voices_reply,
-)
-from bot.speak.tts import BUILTIN_VOICES, UnknownVoice, VoiceCatalog, fetch_catalog
+from bot.slack.files import choose_destination, share_file
+from bot.slack.incoming import plain_text
+from bot.slack.kit import Reply, clip, escape
+from bot.slack.views.speak import file_names, share_comment, spoken_reply, unknown_voice_reply, voices_reply
+from bot.speak import NothingToSay, Speaker, UnknownVoice
+
+log = logging.getLogger(__name__)
+
+_VOICES = re.compile(r"\s*--voices(?=\s|$)")
+_VOICE = re.compile(r"\s*--voice(?:=|\s+)(\S+)")
+_VOICE_MISSING = re.compile(r"\s*--voice=?\s*$")
+_OPTION = re.compile(r"\s*(--[A-Za-z][\w-]*)(?=\s|=|$)")
+_TRAILING_VOICE = re.compile(r"\s--voice(?:=|\s+)(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class SpeakArgs:
+    """`speak` arguments: the text, an optional voice, or a request for the voice list."""
+
+    text: str
+    voice: str | None = None
+    list_voices: bool = False
+
+
+def parse_speak_args(args: str) -> SpeakArgs:
+    """Read `[--voice <model>] <text>` or `--voices`; the text keeps its inner spacing.
+
+    `--voice` may also come last (`hello there --voice aura-2-luna-en`), as people type it.
+    """
+    rest = args
+    voice: str | None = None
+    list_voices = False
+    while True:
+        if m := _VOICES.match(rest):
+            list_voices = True
+        elif m := _VOICE.match(rest):
+            voice = m.group(1)
+        elif _VOICE_MISSING.match(rest):
+            raise UsageError("`--voice` needs a voice name. " + messages.SPEAK_USAGE)
+        elif m := _OPTION.match(rest):
+            raise UsageError(f"I don't know the option `{escape(clip(m.group(1), 30))}`. " + messages.SPEAK_USAGE)
+        else:
+            break
+        rest = rest[m.end() :]
+    if voice is None and (m := _TRAILING_VOICE.search(rest)):
+        voice, rest = m.group(1), rest[: m.start()]
+    return SpeakArgs(text="" if list_voices else rest.strip(), voice=voice, list_voices=list_voices)
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:
     args = parse_speak_args(invocation.args)
+    speaker = Speaker(deps.settings, deps.http, deps.speak)
     if args.list_voices:
-        cfg = tts_config(deps)
-        if cfg is None:
-            return voices_reply(VoiceCatalog(BUILTIN_VOICES, live=False, note="no DEEPGRAM_API_KEY is configured"))
-        return voices_reply(await fetch_catalog(deps.http, cfg))
+        return voices_reply(await speaker.voices())
     if invocation.client is None:
         raise UsageError("`speak` shares its MP3 in Slack; in a terminal use `deepgram-doctor speak`.")
     try:
-        spoken = await speak_in_slack(
-            deps,
-            invocation.client,
-            user_id=invocation.user_id,
-            channel_id=invocation.channel_id,
-            team_id=invocation.team_id,
-            args=args,
-        )
+        return await speak_in_slack(speaker, invocation.client, invocation, args)
     except UnknownVoice as exc:
         return unknown_voice_reply(exc)
-    return spoken_reply(spoken)
+    except NothingToSay:
+        raise UsageError(messages.SPEAK_EMPTY) from None
+
+
+async def speak_in_slack(speaker: Speaker, client: AsyncWebClient, invocation: Invocation, args: SpeakArgs) -> Reply:
+    """Synthesise `args.text` and share the MP3 where the command was typed (or in the user's DM)."""
+    started = time.perf_counter()
+    user_id = invocation.user_id
+    order = await speaker.order(plain_text(args.text), args.voice, quota_key=f"{invocation.team_id}:{user_id}")
+    try:
+        destination = await choose_destination(client, invocation.channel_id, user_id)
+    except BotError:
+        speaker.cancel(order)  # nothing was spent
+        raise
+    speech = await speaker.synthesize(order)
+    filename, title = file_names(speech)
+    shared = await share_file(
+        client,
+        destination,
+        speech.audio,
+        user_id=user_id,
+        filename=filename,
+        title=title,
+        comment=share_comment(user_id, speech),
+    )
+    log.info(
+        "speech shared",
+        extra={
+            "voice": speech.voice,
+            "chars": speech.chars,
+            "pieces": speech.pieces,
+            "bytes": len(speech.audio),
+            "how": shared.how,
+            "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return spoken_reply(speech, shared.how)
 
 
 SUBCOMMAND = Subcommand(

@@ -11,7 +11,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.subscribing import SUBSCRIBE_USAGE, daily_probe_cost, describe_filters, parse_subscribe
 from bot.errors import UpstreamError, UsageError
-from bot.probes import TTS_TEXT
 from bot.runtime.deps import Deps
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.kit import Reply, context, escape, section, slack_date
@@ -134,7 +133,7 @@ async def run_subscriptions(invocation: Invocation, deps: Deps) -> Reply:
         if len(everything) > 40:
             lines.append(f"…and {len(everything) - 40} more.")
     settings = deps.settings
-    cost = daily_probe_cost(settings.probe_interval_seconds, deps.clip, len(TTS_TEXT))
+    cost = daily_probe_cost(settings.probe_interval_seconds, deps.clip)
     blocks = [
         section("\n".join(lines)),
         context(

@@ -36,7 +36,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts.changes import Event
+from bot.alerts import Event
 from bot.slack.views.alerts import reply_message, root_message
 from bot.store.db import OutboxRow, Store
 

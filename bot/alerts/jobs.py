@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bot.alerts.changes import Event, PageMemory, detect
+from bot.alerts import Event, PageMemory, detect
 from bot.alerts.courier import Courier
 from bot.alerts.own import Balance, Streak, watch_balance, watch_probes
 from bot.alerts.routing import route
@@ -93,7 +93,7 @@ class Monitor:
                 "resolved_at": e.ended_at,
             }
             for e in events
-            if e.thread.startswith("incident:")
+            if e.family == "incident"
         ]
         # Outbox bookkeeping runs on the courier's clock: it is compared with Slack's own timestamps.
         queued = store.commit_events(

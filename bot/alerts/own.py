@@ -7,9 +7,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.alerts.changes import Event
+from bot.alerts.events import Event, EventKind
 from bot.probes import ProbeResult, Surface
 from bot.surfaces import surface as surface_spec
+from bot.topics import Topic
+
+__all__ = ["Balance", "Streak", "watch_balance", "watch_probes"]
 
 
 @dataclass(frozen=True)
@@ -66,26 +69,35 @@ def watch_probes(
 
 
 def _probe_event(
-    kind: str, surface: Surface, label: str, since: str, result: ProbeResult, runs: int, *, ended: str | None = None
+    kind: EventKind,
+    surface: Surface,
+    label: str,
+    since: str,
+    result: ProbeResult,
+    runs: int,
+    *,
+    ended: str | None = None,
 ) -> Event:
-    topic = f" See `/deepgram why {result.topic.value}`." if result.topic and kind == "probe_degraded" else ""
+    failing = kind == "probe_degraded"
     body = (
-        f"{result.summary} ({runs} runs in a row).{topic}"
-        if kind == "probe_degraded"
+        f"{result.summary} ({runs} runs in a row)."
+        if failing
         else f"Working again: {result.summary} ({runs} runs in a row)."
     )
     return Event(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
+        family="probe",
         thread=f"probe:{surface}:{since}",
         key=f"probe:{surface}:{since}:{kind}",
         severity="major",
         title=f"{label} failing from here",
-        status="failing" if kind == "probe_degraded" else "recovered",
+        status="failing" if failing else "recovered",
         surfaces=(surface,),
         body=body,
         started_at=since,
         ended_at=ended,
         source="probes",
+        topic=result.topic.value if result.topic and failing else None,
     )
 
 
@@ -115,18 +127,20 @@ def watch_balance(
     return state, events
 
 
-def _balance_event(kind: str, balance: Balance, since: str, threshold: float, *, ended: str | None = None) -> Event:
+def _balance_event(
+    kind: EventKind, balance: Balance, since: str, threshold: float, *, ended: str | None = None
+) -> Event:
     amount = f"${balance.amount:,.2f}" if balance.units.lower() == "usd" else f"{balance.amount:,.2f} {balance.units}"
     if kind == "balance_low":
         body = (
             f"Balance is {amount}, below the ${threshold:,.2f} alert level. When it reaches zero, Deepgram answers "
-            "402 Payment Required and transcription and TTS stop. Add funds in the Deepgram console (Billing). "
-            "See `/deepgram why credits`."
+            "402 Payment Required and transcription and TTS stop. Add funds in the Deepgram console (Billing)."
         )
     else:
         body = f"Balance is back at {amount}."
     return Event(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
+        family="balance",
         thread=f"balance:{balance.project_id}:{since}",
         key=f"balance:{balance.project_id}:{since}:{kind}",
         severity="major",
@@ -136,4 +150,5 @@ def _balance_event(kind: str, balance: Balance, since: str, threshold: float, *,
         started_at=since,
         ended_at=ended,
         source="balance",
+        topic=Topic.CREDITS.value if kind == "balance_low" else None,
     )

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.alerts.changes import Event
+from bot.alerts.events import Event
 from bot.store.db import Subscription
 from bot.surfaces import SURFACE_IDS, component_key, surface
+
+__all__ = ["SEVERITIES", "route", "wants"]
 
 SEVERITIES = ("minor", "major")
 
 
 def _component_matches(filter_: str, names: Iterable[str]) -> bool:
-    """Does a filter (a surface id, or a component name) name one of these status-page components?"""
+    """Does a filter (a surface id, or a component name) name one of these status-page components?
+
+    By exact name, case-insensitive and without any `Group - ` prefix, never by substring: a surface
+    stands for the component names the table lists for it.
+    """
     wanted = (
         {component_key(n) for n in surface(filter_).component_names}
         if filter_ in SURFACE_IDS

@@ -2,7 +2,7 @@
 
 Every call has its own timeout and never raises: a transport failure becomes a `Call` with no
 status and a one-line reason, as in `bot.probes`. The functions here only gather facts;
-`bot.keyreport` turns them into the checklist. The credential goes into request headers and
+`bot.keys.check` turns them into the checklist. The credential goes into request headers and
 nowhere else: it is not logged, stored, or put into any field of what is returned.
 
 Which calls (deepgram.md §1.2, §1.3, §3.2):

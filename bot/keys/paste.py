@@ -5,7 +5,8 @@ People paste keys in every shape: a bare key, `Token <key>`, `Bearer <key>`, a w
 quotes, backticks, a code fence, Slack's `<…>` link syntax, with a trailing newline or invisible
 characters. `parse_pasted()` peels all of that off and records what it removed, so the checklist
 can say which of it would reach Deepgram. Nothing here does I/O, and no value in this module is
-ever logged: only `mask()` output may be shown.
+ever logged: only `mask()` output may be shown. Slack's escaping of incoming text (`&lt;`) is
+undone by the handler before the text gets here.
 
 Facts used (deepgram.md §1): API keys go as `Token <key>` (scheme word case-insensitive), JWTs
 from `/v1/auth/grant` as `Bearer <jwt>`; an API key sent as `Bearer`, or with no scheme word,
@@ -25,7 +26,6 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from bot.deepgram import is_jwt
-from bot.slack.kit import unescape
 
 CredentialKind = Literal["api_key", "jwt", "key_id", "empty"]
 
@@ -67,8 +67,8 @@ class Cleanup(StrEnum):
     SLACK_LINK = "Slack's <…> link brackets"
     INVISIBLE = "invisible characters (zero-width or non-breaking spaces)"
     WHITESPACE = "spaces or line breaks inside the value"
-    HEADER = "the `Authorization:` header name"
-    VARIABLE = "a variable name (`NAME=`)"
+    HEADER = "the Authorization: header name"
+    VARIABLE = "a variable name (NAME=)"
 
 
 # Cleanups that can also be in a program's configuration and then reach Deepgram as part of the
@@ -145,7 +145,7 @@ def mask(secret: str) -> str:
 def parse_pasted(text: str) -> Pasted:
     """Take a pasted credential apart; never raises, whatever the input."""
     cleanups: set[Cleanup] = set()
-    value = unescape(text)
+    value = text
     if value != value.translate(_INVISIBLE) or any(c in value for c in _NBSP):
         cleanups.add(Cleanup.INVISIBLE)
         value = value.translate(_INVISIBLE)
@@ -187,35 +187,36 @@ def parse_pasted(text: str) -> Pasted:
 
 def _unwrap(value: str, cleanups: set[Cleanup]) -> str:
     """Peel matching wrappers (code fences, backticks, quotes, Slack's `<…>`) until none is left."""
-    while True:
-        if len(value) >= 6 and value.startswith("```") and value.endswith("```"):
-            inner = value[3:-3]
-            # A fence may name a language on its first line: ```sh
-            inner = _FENCE_LANGUAGE.sub("", inner, count=1) if "\n" in inner.strip("\n") else inner
-            cleanups.add(Cleanup.CODE)
-            value = _strip_inside(inner, cleanups, harmful=False)
+    while (inner := _peel(value, cleanups)) is not None:
+        value = inner
+    return value
+
+
+def _peel(value: str, cleanups: set[Cleanup]) -> str | None:
+    """`value` without its outermost wrapper (noting it in `cleanups`), or None when it has none."""
+    if len(value) >= 6 and value.startswith("```") and value.endswith("```"):
+        inner = value[3:-3]
+        # A fence may name a language on its first line: ```sh
+        inner = _FENCE_LANGUAGE.sub("", inner, count=1) if "\n" in inner.strip("\n") else inner
+        cleanups.add(Cleanup.CODE)
+        return _strip_inside(inner, cleanups, harmful=False)
+    for left, right in _PAIRS:
+        if len(value) < 2 or not (value.startswith(left) and value.endswith(right)):
             continue
-        for left, right in _PAIRS:
-            inner = value[len(left) : -len(right)]
+        inner = value[len(left) : -len(right)]
+        if left in "\"'" and left in inner:
             # `"Authorization": "Token …"` starts and ends with a quote without being one quoted string.
-            if (
-                len(value) >= 2
-                and value.startswith(left)
-                and value.endswith(right)
-                and not (left in "\"'" and left in inner)
-            ):
-                if left == "<":
-                    # Slack's link syntax `<target|label>`: the label is what was typed.
-                    inner = inner.rsplit("|", 1)[-1]
-                    cleanups.add(Cleanup.SLACK_LINK)
-                elif left in ("`", "{"):
-                    cleanups.add(Cleanup.CODE)
-                else:
-                    cleanups.add(Cleanup.QUOTES)
-                value = _strip_inside(inner, cleanups, harmful=left not in ("`", "<", "{"))
-                break
+            continue
+        if left == "<":
+            # Slack's link syntax `<target|label>`: the label is what was typed.
+            inner = inner.rsplit("|", 1)[-1]
+            cleanups.add(Cleanup.SLACK_LINK)
+        elif left in ("`", "{"):
+            cleanups.add(Cleanup.CODE)
         else:
-            return value
+            cleanups.add(Cleanup.QUOTES)
+        return _strip_inside(inner, cleanups, harmful=left not in ("`", "<", "{"))
+    return None
 
 
 def _strip_inside(inner: str, cleanups: set[Cleanup], *, harmful: bool) -> str:

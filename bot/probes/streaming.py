@@ -118,12 +118,14 @@ async def probe_streaming(
             request_id=request_id,
         )
     except TimeoutError:
-        phase = "the handshake" if "handshake_ms" not in timings else "a transcript"
-        topic = Topic.WEBSOCKET if phase == "the handshake" else Topic.NET_0000
+        handshake = "handshake_ms" not in timings
+        topic = Topic.WEBSOCKET if handshake else Topic.NET_0000
         return ProbeResult(
             "streaming",
             "failed",
-            f"The stream stalled: no {phase} within the time limit",
+            "The handshake did not finish within the time limit"
+            if handshake
+            else "The stream stalled: no transcript within the time limit",
             topic,
             ms_since(start),
             timings,

@@ -10,7 +10,7 @@ import httpx
 
 from bot.config import Settings
 from bot.probes import Clip, ProbeConfig
-from bot.speak.tts import SpeakState
+from bot.speak import SpeakState
 from bot.statuspage.page import StatusPageClient
 from bot.store.db import Store
 

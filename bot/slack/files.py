@@ -2,7 +2,8 @@
 
 A slash command can be typed anywhere, but `files.completeUploadExternal` only shares into
 conversations the bot is a real member of, whatever `chat:write.public` allows (slack.md §1.4,
-§5.4). So before anything is synthesised (and paid for) the destination is settled:
+§5.4). So before anything is synthesised (and paid for) the destination is settled
+(`bot.slack.membership` answers whether the bot is in, and joins public channels):
 
 - a conversation the bot can see and is in (a channel it was invited to, the bot's own DM) → there;
 - a public channel it is not in → `conversations.join` (scope `channels:join`); when that is not
@@ -25,13 +26,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UpstreamError, UsageError
 from bot.slack import messages
+from bot.slack.membership import INVISIBLE_ERRORS, Membership, ensure_member, join, slack_error
+
+__all__ = ["Destination", "How", "choose_destination", "open_dm", "share_file"]
 
 log = logging.getLogger(__name__)
 
 How = Literal["here", "joined", "dm"]
 
-# Errors that mean "the bot cannot see or post in this conversation" (slack.md §1.4, §5.1).
-_INVISIBLE = {"channel_not_found", "not_in_channel", "missing_scope", "method_not_supported_for_channel_type"}
+# `join` failures after which the user's DM is the place: the conversation cannot be joined at all.
+_NOT_JOINABLE = ("channel_not_found", "method_not_supported_for_channel_type")
 
 
 @dataclass(frozen=True)
@@ -42,65 +46,39 @@ class Destination:
     how: How
 
 
-def _error(exc: SlackApiError) -> str:
-    return str(exc.response.get("error") or "unknown_error")
-
-
 async def open_dm(client: AsyncWebClient, user_id: str) -> Destination:
     """The user's DM with the bot (App Home → Messages), opened if needed (scope `im:write`)."""
     try:
         opened = await client.conversations_open(users=user_id)
     except SlackApiError as exc:
-        raise UpstreamError(messages.speak_dm_failed(_error(exc))) from None
+        raise UpstreamError(messages.speak_dm_failed(slack_error(exc))) from None
     channel = opened.get("channel") or {}
     return Destination(str(channel["id"]), "dm")
 
 
 async def choose_destination(client: AsyncWebClient, channel_id: str, user_id: str) -> Destination:
     """Settle where the clip will be shared; raise `UsageError` when it cannot be shared at all."""
-    try:
-        info = await client.conversations_info(channel=channel_id)
-    except SlackApiError as exc:
-        error = _error(exc)
-        if error == "missing_scope":
-            # The app cannot inspect this kind of conversation (a group DM needs mpim:read, which it
-            # does not ask for). Try it as is; `share_file` falls back if Slack refuses.
-            return Destination(channel_id, "here")
-        if error in _INVISIBLE:
-            # A private channel or other people's DM: it does not exist for the bot.
-            return await open_dm(client, user_id)
-        raise UpstreamError(messages.speak_channel_check_failed(error)) from None
-    channel = info.get("channel") or {}
-    if channel.get("is_archived"):
-        raise UsageError(messages.SPEAK_ARCHIVED)
-    # An IM the bot can see is its own DM with someone: always writable.
-    if channel.get("is_im") or channel.get("is_member"):
+    membership = await ensure_member(client, channel_id)
+    access = membership.access
+    if access in ("member", "unchecked"):
+        # unchecked: the app cannot inspect this kind of conversation (a group DM needs mpim:read,
+        # which it does not ask for). Try it as is; `share_file` falls back if Slack refuses.
         return Destination(channel_id, "here")
-    if not channel.get("is_channel"):
-        # Visible but neither joined nor public (should not happen): the DM is the safe place.
-        return await open_dm(client, user_id)
-    joined = await _join(client, channel_id)
-    if joined is None:
-        return await open_dm(client, user_id)
-    if not joined:
-        raise UsageError(messages.SPEAK_INVITE)
-    return Destination(channel_id, "joined")
-
-
-async def _join(client: AsyncWebClient, channel_id: str) -> bool | None:
-    """Join a public channel: True if joined, False if not allowed, None if it is not joinable at all."""
-    try:
-        await client.conversations_join(channel=channel_id)
-    except SlackApiError as exc:
-        error = _error(exc)
-        log.info("cannot join channel", extra={"channel": channel_id, "error": error})
-        if error == "is_archived":
-            raise UsageError(messages.SPEAK_ARCHIVED) from None
-        if error in ("channel_not_found", "method_not_supported_for_channel_type"):
-            return None
+    if access == "joined":
+        return Destination(channel_id, "joined")
+    if access == "unknown":
+        raise UpstreamError(messages.speak_channel_check_failed(membership.error or "unknown_error"))
+    if access == "archived" or _archived_at_join(membership):
+        raise UsageError(messages.SPEAK_ARCHIVED)
+    if access == "cannot_join" and membership.error not in _NOT_JOINABLE:
         # missing_scope (no channels:join), or a workspace policy that forbids it.
-        return False
-    return True
+        raise UsageError(messages.SPEAK_INVITE)
+    # invisible (a private channel or other people's DM), private, or not joinable: the DM is the safe place.
+    return await open_dm(client, user_id)
+
+
+def _archived_at_join(membership: Membership) -> bool:
+    return membership.access == "cannot_join" and membership.error == "is_archived"
 
 
 async def share_file(
@@ -125,7 +103,7 @@ async def share_file(
         try:
             await _upload(client, channel_id, data, filename=filename, title=title, comment=comment)
         except SlackApiError as exc:
-            return _error(exc)
+            return slack_error(exc)
         return None
 
     error = await upload(destination.channel_id)
@@ -133,13 +111,15 @@ async def share_file(
         return destination
     if error == "is_archived" or (error == "invalid_channel" and destination.how != "dm"):
         raise UsageError(messages.SPEAK_ARCHIVED)
-    if destination.how == "dm" or error not in _INVISIBLE:
+    if destination.how == "dm" or error not in INVISIBLE_ERRORS:
         raise UpstreamError(messages.speak_upload_failed(error))
     log.info("share refused", extra={"channel": destination.channel_id, "error": error})
     # A channel that could not be checked first: join it if that is allowed, then share there.
     if error == "not_in_channel" and destination.how == "here":
-        joined = await _join(client, destination.channel_id)
-        if joined and await upload(destination.channel_id) is None:
+        joined = await join(client, destination.channel_id)
+        if _archived_at_join(joined):
+            raise UsageError(messages.SPEAK_ARCHIVED)
+        if joined.can_post and await upload(destination.channel_id) is None:
             return Destination(destination.channel_id, "joined")
     dm = await open_dm(client, user_id)
     if (error := await upload(dm.channel_id)) is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.prose import Prose, Span
+from bot.prose import Prose, Span, clip
 
 __all__ = [
     "MAX_BLOCKS",
@@ -57,10 +57,6 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """Undo Slack's escaping of incoming text (`&amp;` last, so `&amp;lt;` stays `&lt;`)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def header(text: str) -> Block:

@@ -53,62 +53,18 @@ SPEAK_USAGE = (
     f"`{COMMAND} speak --voices` lists the voices."
 )
 SPEAK_EMPTY = "There is nothing to speak. " + SPEAK_USAGE
-SPEAK_UNSPEAKABLE = (
-    "That text is only emoji, symbols or spaces: there are no words for a voice to say. Add some words and try again."
-)
-SPEAK_NO_KEY = "No DEEPGRAM_API_KEY is configured, so I cannot call Deepgram text-to-speech. Ask your admin to set it."
 SPEAK_ARCHIVED = "This channel is archived, so I cannot share a clip in it. Unarchive it, or ask me somewhere else."
 SPEAK_INVITE = (
     "I'm not a member of this channel and I'm not allowed to join it by myself. "
     "Invite me with `/invite @deepgram-doctor`, then ask again."
 )
 VOICES_TITLE = "Deepgram Aura voices"
-VOICES_LIVE = "From Deepgram's model list (`GET /v1/models`), read with the bot's key."
 
 
-def speak_too_long(chars: int, max_chars: int) -> str:
-    return (
-        f"That text has {chars:,} characters; I speak at most {max_chars:,} at a time (SPEAK_MAX_CHARS). "
-        "Shorten it, or split it into several requests."
-    )
 
 
-def speak_rate_limited(requests: int, chars: int, window_minutes: int, retry_seconds: float) -> str:
-    wait = f"{max(1, round(retry_seconds / 60))} min" if retry_seconds >= 60 else f"{max(1, round(retry_seconds))} s"
-    return (
-        f"You have used your text-to-speech allowance: at most {requests} requests and {chars:,} characters "
-        f"per person every {window_minutes} minutes, to protect the team's Deepgram credits. "
-        f"Try again in about {wait}."
-    )
 
 
-def speak_unknown_voice(voice: str, suggestions: list[str]) -> str:
-    """`voice` must already be escaped for Slack."""
-    if suggestions:
-        options = " or ".join(f"`{s}`" for s in suggestions)
-        return f"I don't know the voice `{voice}`. Did you mean {options}?"
-    return f"I don't know the voice `{voice}`."
-
-
-def voices_builtin(reason: str) -> str:
-    return f"Built-in list of real Aura voices, because {reason}. New voices may be missing."
-
-
-def voices_footer(default: str) -> str:
-    return (
-        f"Default: `{default}`. Aura-2 takes up to 1,000 characters per request and Aura-1 up to 2,000; "
-        "I split longer text for you."
-    )
-
-
-def speak_deepgram_failed(summary: str, why_command: str, detail: str | None, request_id: str | None) -> str:
-    """`detail` is Deepgram's own message and must already be escaped for Slack."""
-    text = f"Text to speech failed: {summary.rstrip('.')}. See `{why_command}`."
-    if detail:
-        text += f" Deepgram said: “{detail}”"
-    if request_id:
-        text += f" (request id `{request_id}`)"
-    return text
 
 
 def speak_upload_failed(error: str) -> str:

@@ -19,6 +19,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+__all__ = [
+    "APE_FOOTER_SIZE",
+    "ID3V1_SIZE",
+    "FrameHeader",
+    "audio_frames",
+    "duration_seconds",
+    "frames",
+    "id3v2_length",
+    "is_info_frame",
+    "join_mp3",
+    "looks_like_mp3",
+    "parse_header",
+    "split_id3v2",
+    "strip_trailing_tags",
+]
+
 # Bitrates in kbit/s by (MPEG-1?, layer), indexed by the header's 4-bit bitrate index (0 = free format).
 _BITRATES: dict[tuple[bool, int], tuple[int, ...]] = {
     (True, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),

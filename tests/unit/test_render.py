@@ -158,6 +158,7 @@ def test_the_bots_help_and_an_alert_leave_no_markup() -> None:
     reply = help_reply(SUBCOMMANDS)
     event = Event(
         kind="incident_opened",
+        family="incident",
         thread="incident:abc",
         key="incident:abc:investigating",
         severity="major",

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.alerts.changes import CLOSING, Event
-from bot.slack.kit import Block, clip, context, escape, section, slack_date
-from bot.statuspage.page import parse_time
+from bot.alerts import CLOSING, Event
+from bot.prose import Prose, Span
+from bot.slack.kit import Block, clip, context, escape, mrkdwn, section, slack_date
+from bot.units import format_duration, parse_time
+
+__all__ = ["reply_message", "root_message"]
 
 _OPEN_EMOJI = {
     "incident": ":rotating_light:",
@@ -24,15 +27,12 @@ _SOURCE = {
 }
 
 
-def duration(started: str | None, ended: str | None) -> str | None:
-    """`42 min`, `3 h 05 min`, or None when either end is unknown."""
-    start, end = parse_time(started), parse_time(ended)
+def _lasted(event: Event) -> str | None:
+    """How long the story lasted (`42 min`, `3 h 05 min`), or None when either end is unknown."""
+    start, end = parse_time(event.started_at), parse_time(event.ended_at)
     if start is None or end is None:
         return None
-    minutes = max(0, round((end - start).total_seconds() / 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    return format_duration(max(0.0, (end - start).total_seconds()))
 
 
 def _when(moment: str | None) -> str | None:
@@ -45,39 +45,47 @@ def _title(event: Event) -> str:
     return f"<{event.link}|{name}>" if event.link and event.link.startswith("http") else name
 
 
+def _body(event: Event) -> str:
+    """The event's words, escaped, then a pointer to the playbook of its topic (`/deepgram why …`)."""
+    pointer = mrkdwn(Prose.of("See {topic}.", topic=Span(event.topic, "topic"))) if event.topic else ""
+    return " ".join(part for part in (escape(event.body or ""), pointer) if part)
+
+
 def _state_line(event: Event) -> str:
-    family = event.thread.split(":", 1)[0]
     if event.kind in CLOSING:
-        lasted = duration(event.started_at, event.ended_at)
-        verb = "Completed" if family == "maintenance" else "Resolved"
+        lasted = _lasted(event)
+        verb = "Completed" if event.family == "maintenance" else "Resolved"
         return f":white_check_mark: *{verb}*" + (f", lasted {lasted}" if lasted else "")
     status = escape(event.status.replace("_", " "))
-    return f"{_OPEN_EMOJI.get(family, ':warning:')} *{status.capitalize()}*"
+    return f"{_OPEN_EMOJI[event.family]} *{status.capitalize()}*"
 
 
-def root_message(event: Event) -> tuple[str, list[Block]]:
-    """The thread's first message, or its edited form showing the state after `event`."""
-    lines = [f"{_state_line(event)} · *{_title(event)}*"]
+def _details(event: Event) -> list[str]:
+    """Impact, components and times: a maintenance shows its window, anything else since / ended."""
+    window = event.family == "maintenance"
     details = []
     if event.impact and event.impact != "none":
         details.append(f"Impact: {escape(event.impact)}")
     if event.component_names:
         details.append("Affects: " + escape(", ".join(event.component_names)))
-    started = _when(event.started_at)
-    if started:
-        label = "Window" if event.thread.startswith("maintenance:") else "Since"
-        details.append(f"{label}: {started}")
-    ended = _when(event.ended_at)
-    if ended:
-        details.append(f"{'Until' if event.thread.startswith('maintenance:') else 'Ended'}: {ended}")
-    if details:
+    if started := _when(event.started_at):
+        details.append(f"{'Window' if window else 'Since'}: {started}")
+    if ended := _when(event.ended_at):
+        details.append(f"{'Until' if window else 'Ended'}: {ended}")
+    return details
+
+
+def root_message(event: Event) -> tuple[str, list[Block]]:
+    """The thread's first message, or its edited form showing the state after `event`."""
+    lines = [f"{_state_line(event)} · *{_title(event)}*"]
+    if details := _details(event):
         lines.append(" · ".join(details))
-    if event.body:
-        lines.append(">" + clip(escape(event.body), 1500).replace("\n", "\n>"))
+    if body := _body(event):
+        lines.append(">" + clip(body, 1500).replace("\n", "\n>"))
     blocks = [section("\n".join(lines)), context(_SOURCE[event.source] + " Updates follow in this thread.")]
     text = f"{event.title}: {event.status.replace('_', ' ')}"
     if event.kind in CLOSING:
-        lasted = duration(event.started_at, event.ended_at)
+        lasted = _lasted(event)
         text = f"Resolved: {event.title}" + (f" (lasted {lasted})" if lasted else "")
     return text, blocks
 
@@ -85,6 +93,6 @@ def root_message(event: Event) -> tuple[str, list[Block]]:
 def reply_message(event: Event, *, at: datetime) -> tuple[str, list[Block]]:
     """One update in the thread."""
     head = _state_line(event)
-    body = f"\n{clip(escape(event.body), 2500)}" if event.body else ""
-    blocks = [section(f"{head} · {slack_date(at)}{body}")]
+    body = _body(event)
+    blocks = [section(f"{head} · {slack_date(at)}" + (f"\n{clip(body, 2500)}" if body else ""))]
     return f"{event.title}: {event.status.replace('_', ' ')}", blocks

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from bot.prose import Prose
 from bot.slack import messages
 from bot.slack.commands import CommandTable
-from bot.slack.kit import Block, Reply, clip, context, escape, header, section
+from bot.slack.kit import Block, Reply, clip, context, escape, header, mrkdwn, section
 
 __all__ = ["command_list", "error_reply", "help_reply", "home_view", "unknown_subcommand_reply"]
 
@@ -60,7 +61,9 @@ def unknown_subcommand_reply(name: str, table: CommandTable) -> Reply:
     return Reply(text=_fallback(first, (sub.full_usage for sub in table)), blocks=blocks)
 
 
-def error_reply(text: str) -> Reply:
+def error_reply(message: str | Prose) -> Reply:
+    """A refusal or failure: `message` is mrkdwn as is, or the core's `Prose` (rendered here)."""
+    text = mrkdwn(message) if isinstance(message, Prose) else message
     return Reply(text=text, blocks=[section(f":warning: {text}")])
 
 

@@ -14,10 +14,11 @@ import pytest
 
 from bot.config import Settings
 from bot.runtime.deps import Deps
-from bot.slack.kit import Reply
+from bot.slack.commands import Invocation
+from bot.slack.kit import Reply, unescape
+from bot.slack.replies import check_key_reply
 from bot.store.db import Store
-from handlers import SUBCOMMANDS
-from handlers.check_key import check_key_reply
+from handlers import SUBCOMMANDS, check_key
 from simworld.botproc import free_port
 from simworld.deepgram import FakeDeepgram
 from simworld.deepgram.state import now_utc
@@ -42,19 +43,20 @@ async def deps(dg: FakeDeepgram, tmp_path: Path) -> AsyncIterator[Deps]:
 
 
 def text_of(reply: Reply) -> str:
+    """The reply's text as Slack shows it (`&lt;` read as `<`), markup left in."""
     parts = [reply.text]
     for block in reply.blocks or []:
         if block.get("text"):
             parts.append(block["text"]["text"])
         parts.extend(e["text"] for e in block.get("elements") or [])
-    return "\n".join(parts)
+    return unescape("\n".join(parts))
 
 
 def lines(reply: Reply) -> dict[str, str]:
-    """Checklist lines by label: `{label: whole line}`."""
+    """Checklist lines by label: `{label: whole line}`, as Slack shows them (`&lt;` read as `<`)."""
     found: dict[str, str] = {}
     for block in reply.blocks or []:
-        text = block.get("text", {}).get("text", "")
+        text = unescape(block.get("text", {}).get("text", ""))
         if block["type"] == "section" and text.startswith(":") and "*: " in text:
             label = text.split("*", 2)[1]
             found[label] = text
@@ -111,7 +113,8 @@ async def test_no_configured_key_says_how_to_set_it(dg: FakeDeepgram, deps: Deps
     """Without DEEPGRAM_API_KEY the reply explains how to set it, or to paste a key; Deepgram is not called."""
     deps.settings = replace(deps.settings, deepgram_api_key=None)
     reply = await check(deps, "   ")
-    assert "No `DEEPGRAM_API_KEY` is configured" in reply.text and "/deepgram check-key <key>" in reply.text
+    shown = unescape(reply.text)
+    assert "No `DEEPGRAM_API_KEY` is configured" in shown and "/deepgram check-key <key>" in shown
     assert dg.requests == []
 
 
@@ -339,3 +342,19 @@ async def test_non_ascii_paste_is_not_sent(dg: FakeDeepgram, deps: Deps) -> None
     reply = await check(deps, f"Token {dg.api_key[:-1]}é")
     assert lines(reply)["Accepted"].startswith(":x: *Accepted*: Not sent to Deepgram")
     assert dg.requests == []
+
+
+async def test_the_handler_undoes_slack_escaping_once_more(dg: FakeDeepgram, deps: Deps) -> None:
+    """`/deepgram check-key Token &lt;key&gt;` (already escaped where it was copied from) checks the key itself."""
+    invocation = Invocation(
+        name="check-key",
+        args=f"Token &lt;{dg.api_key}&gt;",
+        user_id="U1",
+        channel_id="C1",
+        team_id="T1",
+        table=SUBCOMMANDS,
+    )
+    reply = await check_key.run(invocation, deps)
+    assert lines(reply)["Accepted"].startswith(":white_check_mark:")
+    assert lines(reply)["Scheme"].startswith(":white_check_mark:")
+    assert_no_secret(reply, dg.api_key)

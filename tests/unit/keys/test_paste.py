@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.keys.paste import Cleanup, decode_jwt, key_shape_issues, mask, parse_pasted
+from handlers.check_key import pasted_argument
 
 KEY = "0123456789abcdef0123456789abcdef0a1b2c3d"
 
@@ -55,7 +56,6 @@ JWT = b64({"alg": "HS256", "typ": "JWT"}) + "." + b64({"exp": 1_900_000_000, "ia
         (f"Token\u00a0{KEY}", ("Token",), False, {Cleanup.INVISIBLE}),
         (f"DEEPGRAM_API_KEY={KEY}", (), False, {Cleanup.VARIABLE}),
         (f'export DEEPGRAM_API_KEY="{KEY}"', (), False, {Cleanup.VARIABLE, Cleanup.QUOTES}),
-        (f"Token &lt;{KEY}&gt;", ("Token",), False, {Cleanup.SLACK_LINK}),
     ],
 )
 def test_every_pasted_form_yields_the_bare_key(
@@ -68,6 +68,17 @@ def test_every_pasted_form_yields_the_bare_key(
     assert pasted.schemes == schemes
     assert pasted.header is header
     assert set(pasted.cleanups) == cleanups
+
+
+def test_slack_escaping_is_undone_by_the_handler() -> None:
+    """A paste still escaped once the router has unescaped it (`Token &lt;key&gt;`) is unescaped again by
+    the check-key handler, so the core sees Slack's `<…>` brackets and peels them off."""
+    pasted = parse_pasted(pasted_argument(f"Token &lt;{KEY}&gt;") or "")
+    assert pasted.secret == KEY
+    assert pasted.kind == "api_key"
+    assert pasted.schemes == ("Token",)
+    assert pasted.header is False
+    assert set(pasted.cleanups) == {Cleanup.SLACK_LINK}
 
 
 @pytest.mark.parametrize("text", [JWT, f"Bearer {JWT}", f"`Bearer {JWT}`", f"Authorization: Bearer {JWT}\n"])

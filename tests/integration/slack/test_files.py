@@ -6,18 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import Settings
 from bot.errors import UpstreamError, UsageError
-from bot.runtime.deps import Deps
-from bot.slack.commands import Invocation
 from bot.slack.files import Destination, choose_destination, share_file
-from bot.store.db import Store
-from handlers import SUBCOMMANDS
-from handlers.router import dispatch
 from simworld.slack import Channel, FakeSlack
 from simworld.world import MANIFEST_BOT_SCOPES
 
@@ -115,22 +108,3 @@ async def test_slack_failures_are_upstream_errors(slack: FakeSlack, client: Asyn
     slack.fail_next("files.getUploadURLExternal", error="storage_limit_reached")
     with pytest.raises(UpstreamError, match="storage_limit_reached"):
         await share(client, slack, Destination(ws.default_channel.id, "here"))
-
-
-# -- the subcommand without a key ---------------------------------------------------------------------
-
-
-async def test_without_a_deepgram_key(slack: FakeSlack, client: AsyncWebClient) -> None:
-    """No DEEPGRAM_API_KEY: speaking says so; `--voices` still lists the built-in voices, saying why."""
-    ws = slack.workspace
-    async with httpx.AsyncClient() as http:
-        deps = Deps.build(Settings.from_env({}, slack=False), Store.open(":memory:"), http)
-
-        def invocation(args: str) -> Invocation:
-            return Invocation("speak", args, ws.default_user.id, ws.default_channel.id, ws.team_id, SUBCOMMANDS, client)
-
-        reply = await dispatch(invocation("Hello there."), deps)
-        assert "No DEEPGRAM_API_KEY is configured" in reply.text
-        voices = await dispatch(invocation("--voices"), deps)
-        assert "Built-in list" in str(voices.blocks) and "no DEEPGRAM_API_KEY is configured" in str(voices.blocks)
-    assert slack.calls == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.alerts.changes import PageMemory, detect
+from bot.alerts import Event, PageMemory, detect
 from bot.statuspage.page import Incident, Summary, parse_summary
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -98,6 +98,7 @@ def test_incident_lifecycle() -> None:
     assert kinds(events) == ["incident_resolved"]
     assert events[0].ended_at == (T0 + timedelta(minutes=42)).isoformat()
     assert {e.thread for e in events} == {"incident:a"}
+    assert {e.family for e in events} == {"incident"}
 
 
 def test_restart_neither_repeats_nor_misses() -> None:
@@ -163,6 +164,7 @@ def test_component_blip_absorbed_and_outage_reported() -> None:
     assert kinds(events) == ["component_changed"] and events[0].thread == thread
     _, events = detect(memory, page(), now=T0 + timedelta(minutes=5))
     assert kinds(events) == ["component_recovered"] and events[0].thread == thread
+    assert events[0].family == "component"
 
 
 def test_component_covered_by_incident_is_not_double_reported() -> None:
@@ -196,3 +198,27 @@ def test_maintenance_lifecycle() -> None:
     assert kinds(events) == ["maintenance_started"]
     _, events = detect(memory, page(), now=T0 + timedelta(hours=3))
     assert kinds(events) == ["maintenance_completed"] and {e.thread for e in events} == {"maintenance:mw"}
+    assert {e.family for e in events} == {"maintenance"}
+
+
+def test_events_survive_the_outbox_old_rows_included() -> None:
+    """An event reads back from its JSON; a row stored before `family` and `topic` existed still reads."""
+    memory, _ = detect(None, page(), now=T0)
+    _, (opened,) = detect(memory, page(incidents=[incident("a")]), now=T0 + timedelta(minutes=1))
+    assert Event.from_json(opened.to_json()) == opened
+    old_row = {k: v for k, v in opened.to_json().items() if k not in ("family", "topic")}
+    assert Event.from_json(old_row) == opened
+    probe_row = {
+        "kind": "probe_degraded",
+        "thread": "probe:tts:2026-11-24T10:00:00+00:00",
+        "key": "probe:tts:2026-11-24T10:00:00+00:00:probe_degraded",
+        "severity": "major",
+        "title": "Text-to-speech failing from here",
+        "status": "failing",
+        "component_names": [],
+        "surfaces": ["tts"],
+        "body": "HTTP 503 (2 runs in a row). See `/deepgram why tts-audio`.",
+        "source": "probes",
+    }
+    old = Event.from_json(probe_row)
+    assert old.family == "probe" and old.surfaces == ("tts",) and old.topic is None

@@ -13,18 +13,20 @@ import httpx
 import mutagen.id3
 import pytest
 
-from bot.speak.mp3 import join_mp3
-from bot.speak.tts import (
+from bot.errors import BotError
+from bot.slack.kit import mrkdwn
+from bot.speak.client import (
     TtsConfig,
     TtsError,
-    UnknownVoice,
     fetch_catalog,
-    prepare_text,
     resolve_voice,
     speak_to_mp3,
     synthesize,
     synthesize_piece,
 )
+from bot.speak.mp3 import join_mp3
+from bot.speak.text import prepare_text
+from bot.speak.voices import UnknownVoice
 from bot.topics import Topic
 from simworld.botproc import free_port
 from simworld.deepgram import FakeDeepgram
@@ -45,6 +47,11 @@ def cfg(dg: FakeDeepgram) -> TtsConfig:
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient() as client:
         yield client
+
+
+def shown(exc: BotError) -> str:
+    """The error's message as Slack shows it."""
+    return mrkdwn(exc.user_message)
 
 
 def spoken_text(mp3: bytes) -> str:
@@ -157,7 +164,7 @@ async def test_each_failure_names_its_topic(
     with pytest.raises(TtsError) as info:
         await synthesize_piece(http, cfg, "aura-2-thalia-en", "Hello there.")
     assert info.value.topic == topic
-    message = info.value.user_message
+    message = shown(info.value)
     assert words in message
     assert f"`/deepgram why {topic.value}`" in message
     assert dg.api_key not in message
@@ -173,8 +180,8 @@ async def test_over_the_limit_either_status_is_too_long(
     with pytest.raises(TtsError) as info:
         await synthesize_piece(http, cfg, "aura-2-thalia-en", "Hello there, this is long.")
     assert (info.value.topic, info.value.status) == (Topic.PAYLOAD_TOO_LARGE, status)
-    assert "exceeds maximum character limit of 10" in info.value.user_message
-    assert "too long for one request" in info.value.user_message
+    assert "exceeds maximum character limit of 10" in shown(info.value)
+    assert "too long for one request" in shown(info.value)
 
 
 async def test_json_error_detail_and_request_id_are_shown_escaped(
@@ -184,7 +191,7 @@ async def test_json_error_detail_and_request_id_are_shown_escaped(
     dg.fail("speak", status=200, body={"err_code": "X", "err_msg": "Bad <!channel> & co", "request_id": "r-1"})
     with pytest.raises(TtsError) as info:
         await synthesize_piece(http, cfg, "aura-2-thalia-en", "Hello.")
-    assert "Bad &lt;!channel&gt; &amp; co" in info.value.user_message and "`r-1`" in info.value.user_message
+    assert "Bad &lt;!channel&gt; &amp; co" in shown(info.value) and "`r-1`" in shown(info.value)
 
 
 async def test_timeout_and_refused_connection(dg: FakeDeepgram, http: httpx.AsyncClient) -> None:
@@ -193,7 +200,7 @@ async def test_timeout_and_refused_connection(dg: FakeDeepgram, http: httpx.Asyn
     slow = TtsConfig(api_url=dg.base_url, api_key=dg.api_key, timeout=0.1)
     with pytest.raises(TtsError) as info:
         await synthesize_piece(http, slow, "aura-2-thalia-en", "Hello.")
-    assert info.value.topic == Topic.TIMEOUT and "within 0.1 s" in info.value.user_message
+    assert info.value.topic == Topic.TIMEOUT and "within 0.1 s" in shown(info.value)
     nobody = TtsConfig(api_url=f"http://127.0.0.1:{free_port()}", api_key=dg.api_key, timeout=1.0)
     with pytest.raises(TtsError) as info:
         await synthesize_piece(http, nobody, "aura-2-thalia-en", "Hello.")
@@ -231,4 +238,4 @@ async def test_resolve_voice_checks_the_live_list_only_for_unfamiliar_names() ->
             await resolve_voice("aura-2-novela-en", client, cfg)
     assert asked == ["/v1/models", "/v1/models"]
     assert info.value.suggestions[0] == "aura-2-novella-en"
-    assert "Did you mean `aura-2-novella-en`" in info.value.user_message
+    assert "Did you mean `aura-2-novella-en`" in shown(info.value)

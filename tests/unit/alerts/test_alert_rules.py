@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.alerts.changes import Event
-from bot.alerts.own import Balance, watch_balance, watch_probes
-from bot.alerts.routing import route, wants
-from bot.alerts.subscribing import daily_probe_cost, parse_subscribe
+from bot.alerts import Event, daily_probe_cost, parse_subscribe, route, wants, watch_balance, watch_probes
+from bot.alerts.own import Balance
 from bot.errors import UsageError
-from bot.probes import Clip, ProbeResult, ProbeState
+from bot.probes import TTS_TEXT, Clip, ProbeResult, ProbeState
+from bot.slack.views.alerts import root_message
 from bot.store.db import Subscription
+from bot.surfaces import RunCost
 from bot.topics import Topic
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -31,13 +32,14 @@ def test_probe_streaks() -> None:
     assert events == []
     streaks, events = watch_probes(streaks, run("failed"), now=T0 + timedelta(minutes=5))  # type: ignore[arg-type]
     assert [e.kind for e in events] == ["probe_degraded"] and events[0].source == "probes"
-    assert "`/deepgram why websocket`" in (events[0].body or "")
+    assert events[0].family == "probe" and events[0].topic == Topic.WEBSOCKET
+    assert "`/deepgram why websocket`" in json.dumps(root_message(events[0])[1])  # the view points to the playbook
     streaks, events = watch_probes(streaks, run("failed"), now=T0 + timedelta(minutes=10))  # type: ignore[arg-type]
     assert events == []  # still failing: said once
     streaks, events = watch_probes(streaks, run("ok"), now=T0 + timedelta(minutes=15))  # type: ignore[arg-type]
     assert events == []
     _, events = watch_probes(streaks, run("ok"), now=T0 + timedelta(minutes=20))  # type: ignore[arg-type]
-    assert [e.kind for e in events] == ["probe_recovered"]
+    assert [e.kind for e in events] == ["probe_recovered"] and events[0].topic is None
 
 
 def test_balance_crossings() -> None:
@@ -47,6 +49,7 @@ def test_balance_crossings() -> None:
     assert events == []
     state, events = watch_balance(state, {"p1": Balance("p1", "Acme", 9.5)}, threshold=10, now=T0)
     assert [e.kind for e in events] == ["balance_low"] and "402" in (events[0].body or "")
+    assert events[0].family == "balance" and events[0].topic == Topic.CREDITS
     state, events = watch_balance(state, {"p1": Balance("p1", "Acme", 3.0)}, threshold=10, now=T0)
     assert events == []
     state, events = watch_balance(state, {"p1": Balance("p1", "Acme", 50.0)}, threshold=10, now=T0)
@@ -60,6 +63,7 @@ def sub(filters: tuple[str, ...] = (), severity: str = "minor", active: bool = T
 def event(**kw: object) -> Event:
     base: dict[str, object] = {
         "kind": "incident_opened",
+        "family": "incident",
         "thread": "incident:a",
         "key": "k",
         "severity": "minor",
@@ -80,10 +84,13 @@ def test_filters() -> None:
     assert not wants(sub(severity="major"), event())
     assert wants(sub(severity="major"), event(severity="major"))
     assert wants(sub(("tts",)), event(component_names=()))
-    assert wants(sub(("streaming",)), event(source="probes", surfaces=("streaming",), component_names=()))
-    assert not wants(sub(("rest",)), event(source="probes", surfaces=("streaming",), component_names=()))
-    assert wants(sub(("rest",)), event(source="balance", component_names=()))
+    probe = {"kind": "probe_degraded", "family": "probe", "source": "probes", "surfaces": ("streaming",)}
+    assert wants(sub(("streaming",)), event(**probe, component_names=()))
+    assert not wants(sub(("rest",)), event(**probe, component_names=()))
+    assert wants(sub(("rest",)), event(kind="balance_low", family="balance", source="balance", component_names=()))
     assert not wants(sub(active=False), event())
+    with pytest.raises(ValueError, match="family"):
+        event(family="component")  # an incident_opened event is of the incident family
     assert route([event()], [sub(), Subscription("C2", "T1", ("tts",), "minor", "U", 0.0)]) == [(event(), "C1")]
 
 
@@ -102,6 +109,16 @@ def test_parse_subscribe() -> None:
 def test_daily_cost_wording() -> None:
     """The probe cost is stated approximately with the pricing page, and says when probes are off."""
     clip = Clip.load()
-    assert "cost nothing" in daily_probe_cost(0, clip, 44)
-    text = daily_probe_cost(300, clip, 44)
+    assert "cost nothing" in daily_probe_cost(0, clip)
+    costs = (RunCost(prerecorded_audio=True), RunCost(streaming_audio=True), RunCost(tts_characters=44))
+    text = daily_probe_cost(300, clip, costs)
     assert "288 runs a day" in text and "deepgram.com/pricing" in text and "12,672 TTS characters" in text
+    assert text.replace("12,672", f"{288 * len(TTS_TEXT):,}") == daily_probe_cost(300, clip)  # by default, the table
+
+
+def test_component_filters_match_exact_names() -> None:
+    """A filter names a component exactly (any case, any group prefix), never a part of its name."""
+    grouped = event(component_names=("Deepgram Public API - Streaming API",))
+    assert wants(sub(("streaming",)), grouped) and wants(sub(("streaming api",)), grouped)
+    assert not wants(sub(("Streaming",)), event()) and not wants(sub(("API",)), event())
+    assert not wants(sub(("streaming",)), event(component_names=("Streaming API v2",)))

@@ -1,0 +1,88 @@
+"""Can the bot post in a conversation? Slack's membership rules, answered without wording.
+
+`chat:write.public` lets a bot post in public channels it is not in, but sharing a file
+(`files.completeUploadExternal`) and threading alert updates need a real member (slack.md §1.4,
+§5.4). `ensure_member` inspects the conversation (`conversations.info`), joins a public channel
+when needed (`conversations.join`, scope `channels:join`), and says how it went as a `Membership`;
+each feature words the outcome its own way (`/deepgram speak` falls back to the user's DM,
+`/deepgram subscribe` asks for an invite).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+__all__ = ["INVISIBLE_ERRORS", "Access", "Membership", "ensure_member", "join", "slack_error"]
+
+log = logging.getLogger(__name__)
+
+Access = Literal[
+    "member",  # the bot is in it (or it is the bot's own DM): it can post and share
+    "joined",  # a public channel the bot just joined
+    "unchecked",  # `conversations.info` said missing_scope: this kind (a group DM) cannot be inspected
+    "invisible",  # a private channel or other people's DM: it does not exist for the bot
+    "archived",
+    "private",  # visible, but neither joined nor public: only an invite lets the bot in
+    "cannot_join",  # a public channel the bot may not join (`error` says why: missing_scope, is_archived, …)
+    "unknown",  # `conversations.info` failed otherwise (`error` says how)
+]
+
+# Errors that mean "the bot cannot see or post in this conversation" (slack.md §1.4, §5.1).
+INVISIBLE_ERRORS = frozenset(
+    {"channel_not_found", "not_in_channel", "missing_scope", "method_not_supported_for_channel_type"}
+)
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Where the bot stands in a conversation; `error` is Slack's error code when a call failed."""
+
+    access: Access
+    error: str | None = None
+
+    @property
+    def can_post(self) -> bool:
+        return self.access in ("member", "joined")
+
+
+def slack_error(exc: SlackApiError) -> str:
+    """Slack's error code of a failed Web API call."""
+    return str(exc.response.get("error") or "unknown_error")
+
+
+async def ensure_member(client: AsyncWebClient, channel_id: str) -> Membership:
+    """Inspect `channel_id` and join it if it is a public channel the bot is not in yet."""
+    try:
+        info = await client.conversations_info(channel=channel_id)
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        if error == "missing_scope":
+            return Membership("unchecked", error)
+        if error in INVISIBLE_ERRORS:
+            return Membership("invisible", error)
+        return Membership("unknown", error)
+    channel = info.get("channel") or {}
+    if channel.get("is_archived"):
+        return Membership("archived")
+    # An IM the bot can see is its own DM with someone: always writable.
+    if channel.get("is_im") or channel.get("is_member"):
+        return Membership("member")
+    if not channel.get("is_channel") or channel.get("is_private"):
+        return Membership("private")
+    return await join(client, channel_id)
+
+
+async def join(client: AsyncWebClient, channel_id: str) -> Membership:
+    """Join a public channel: `joined`, or `cannot_join` with Slack's reason."""
+    try:
+        await client.conversations_join(channel=channel_id)
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        log.info("cannot join channel", extra={"channel": channel_id, "error": error})
+        return Membership("cannot_join", error)
+    return Membership("joined")
