@@ -24,6 +24,7 @@ REQUEST_ID: web.RequestKey[str] = web.RequestKey("dg_request_id", str)
 RECORD: web.RequestKey[RecordedRequest] = web.RequestKey("dg_record", RecordedRequest)
 STALL: web.RequestKey[bool] = web.RequestKey("dg_stall", bool)  # stall_ws knob for this upgrade
 MALFORMED: web.RequestKey[bool] = web.RequestKey("dg_malformed", bool)  # malformed_json knob on a stream
+HOST: web.AppKey[str] = web.AppKey("dg_host", str)  # "api" or "agent": which host an app plays
 # Seen on a real browser handshake (deepgram-dotnet-sdk#302, §1.4).
 EXPOSE_HEADERS = "dg-model-name,dg-model-uuid,dg-char-count,dg-request-id,dg-error"
 
@@ -213,8 +214,14 @@ def _bad_query(rid: str, message: str, status: int = 400) -> ErrorReply:
     )
 
 
-def parse_listen(query: MultiMapping[str], *, streaming: bool, project: Project, rid: str) -> ListenParams | ErrorReply:
-    """Validate listen parameters as Deepgram does before any audio is read (§3.1, §4.1, §4.6)."""
+def parse_listen(
+    query: MultiMapping[str], *, streaming: bool, project: Project, rid: str, flux_status: int = 400
+) -> ListenParams | ErrorReply:
+    """Validate listen parameters as Deepgram does before any audio is read (§3.1, §4.1, §4.6).
+
+    A Flux model is refused with `V2_MODEL_ON_V1_LISTEN_ENDPOINT` (realtime §2.5; HTTP status unverified,
+    hence `flux_status`).
+    """
     flags: dict[str, bool] = {}
     for name in _BOOLS:
         if name in query:
@@ -223,6 +230,8 @@ def parse_listen(query: MultiMapping[str], *, streaming: bool, project: Project,
                 return _bad_query(rid, f"invalid value for `{name}`: provided string was not `true` or `false`")
             flags[name] = value == "true"
     requested = query.get("model")
+    if requested in ("flux-general-en", "flux-general-multi"):
+        return ErrorReply(flux_status, E.legacy(E.V2_MODEL_ON_V1, rid))
     if requested is None and streaming:
         model = STT_MODELS["base"]  # a stream without `model` gets the base model (rec ed5b…)
     else:

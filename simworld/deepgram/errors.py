@@ -45,6 +45,12 @@ TTS_UNSUPPORTED_MEDIA_TYPE = (
     "`Content-Type` header is not supported. `Content-Type` must be either `text/plain` or `application/json`.",
 )
 INVALID_QUERY_PARAMETER = "INVALID_QUERY_PARAMETER"
+# A Flux model on /v1/listen [recorded, third-party] (openclaw/openclaw#129452; realtime §2.5).
+V2_MODEL_ON_V1 = (
+    "V2_MODEL_ON_V1_LISTEN_ENDPOINT",
+    "Flux models are not supported on the /v1/listen endpoint. Please use the /v2/listen endpoint for "
+    "conversational speech-to-text requests.",
+)
 REMOTE_CONTENT_ERROR = "REMOTE_CONTENT_ERROR"
 PROJECT_NOT_FOUND_LEGACY = ("PROJECT_NOT_FOUND", "Project not found.")
 # /v1/auth/grant with a key below Member (docs token-based-authentication FAQ, §1.2).

@@ -29,7 +29,7 @@ async def handle_listen(request: web.Request) -> web.StreamResponse:
     auth = authorize_usage(request)
     if isinstance(auth, ErrorReply):
         return error_response(request, auth)
-    params = parse_listen(request.query, streaming=False, project=auth.project, rid=rid)
+    params = parse_listen(request.query, streaming=False, project=auth.project, rid=rid, flux_status=dg.flux.v1_status)
     if isinstance(params, ErrorReply):
         return error_response(request, params)
     body = await request.read()

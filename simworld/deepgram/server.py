@@ -8,14 +8,17 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from aiohttp import web
 
 from .. import _server
 from . import errors as E
+from .agent_host import AgentHost, add_agent_routes
 from .auth import Presented, TokenIssuer, from_header, from_subprotocols
 from .common import FAKE, MALFORMED, RECORD, REQUEST_ID, STALL, dumps
+from .flux import handle_flux
+from .knobs_realtime import AgentKnobs, FluxKnobs, SpeakWsKnobs
 from .listen import handle_listen
 from .manage import (
     get_balance,
@@ -32,7 +35,10 @@ from .manage import (
     list_purchases,
     token_details,
 )
+from .routes import ROUTES as ROUTES
+from .routes import route_of as route_of
 from .speak import handle_speak
+from .speak_ws import handle_speak_ws
 from .state import (
     ApiKey,
     Balance,
@@ -48,29 +54,9 @@ from .state import (
 )
 from .streaming import ListenStream, handle_listen_ws
 from .transcript import ClipEntry, analyse
+from .wsbase import WS_ROUTES, WsSession
 
-ROUTES = ("listen", "listen_ws", "speak", "projects", "auth", "models", "*")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def route_of(request: web.Request) -> str:
-    """Knob route name of a request.
-
-    `/v1/projects/{id}/models…` counts as "models" (it is the models resource), every other
-    `/v1/projects…` path as "projects".
-    """
-    path = request.path.rstrip("/")
-    if path == "/v1/listen":
-        return "listen_ws" if request.method == "GET" else "listen"
-    if path == "/v1/speak":
-        return "speak"
-    if path.startswith("/v1/models") or (path.startswith("/v1/projects/") and "/models" in path):
-        return "models"
-    if path.startswith("/v1/projects"):
-        return "projects"
-    if path.startswith("/v1/auth/"):
-        return "auth"
-    return "other"
 
 
 class FakeDeepgram(_server.LoopbackServer):
@@ -79,10 +65,23 @@ class FakeDeepgram(_server.LoopbackServer):
     Healthy by default: one project "Acme Voice" with $187.42 and a member key (`api_key`).
     Knobs (`fail`, `rate_limit`, `drop_connection`, `malformed_json`, `stall_ws`, `set_latency`,
     `exhaust_credits`) and the attributes below select documented-but-disputed variants.
+
+    Realtime sockets: Flux `/v2/listen` and the TTS socket `/v1/speak` on this port; the Voice Agent on a
+    second port (`agent_url`, `agent_base_url`) playing `agent.deepgram.com`. Their knobs are `agent`,
+    `flux` and `speak_ws` (see `knobs_realtime`); handshake knobs use the routes "agent", "listen_v2",
+    "speak_ws" and "agent_models".
     """
 
     def __init__(self, idle_timeout: float = 10.0) -> None:
         super().__init__()
+        #: Voice Agent knobs (`knobs_realtime.AgentKnobs`), Flux knobs, TTS-socket knobs
+        self.agent = AgentKnobs()
+        self.flux = FluxKnobs()
+        self.speak_ws = SpeakWsKnobs()
+        #: open agent / Flux / TTS sockets
+        self.realtime_sessions: set[WsSession] = set()
+        #: the agent host (`agent.deepgram.com`): a second listener, see `agent_url`
+        self.agent_host = AgentHost(self)
         self._default_idle_timeout = idle_timeout
         #: seconds without a frame before a stream is closed with 1011 NET-0001 (real: ~10 s, §4.5)
         self.idle_timeout = idle_timeout
@@ -130,6 +129,13 @@ class FakeDeepgram(_server.LoopbackServer):
         #: answer `GET /v1/auth/token` (documented only as a key test and absent from the 2026 OAS, §1.3);
         #: False answers it like an unknown path (404)
         self.token_details_enabled: bool = True
+        #: the API port also serves `/v1/agent/…`, as a regional host (`api.eu.deepgram.com`) does (realtime §4)
+        self.agent_on_api_host: bool = False
+        #: open sockets allowed per route ("agent", "listen_v2", "speak_ws") before 429 on the upgrade
+        self.concurrency_limits: dict[str, int] = {}
+        self.agent.reset()
+        self.flux.reset()
+        self.speak_ws.reset()
 
     # -- app -------------------------------------------------------------------------------------------
 
@@ -154,6 +160,9 @@ class FakeDeepgram(_server.LoopbackServer):
         r.add_get("/v1/models/{model_id}", get_model)
         r.add_post("/v1/auth/grant", grant)
         r.add_get("/v1/auth/token", token_details)
+        r.add_get("/v2/listen", handle_flux)
+        r.add_get("/v1/speak", handle_speak_ws)
+        add_agent_routes(app, "api")
         return app
 
     @property
@@ -161,18 +170,39 @@ class FakeDeepgram(_server.LoopbackServer):
         """`ws://127.0.0.1:<port>` (the streaming base derived from `base_url`)."""
         return "ws" + self.base_url[len("http") :]
 
+    @property
+    def agent_base_url(self) -> str:
+        """`http://127.0.0.1:<agent port>`: the agent host (`https://agent.deepgram.com`)."""
+        return self.agent_host.base_url
+
+    @property
+    def agent_url(self) -> str:
+        """`ws://127.0.0.1:<agent port>`: the agent socket base (`wss://agent.deepgram.com`)."""
+        return "ws" + self.agent_base_url[len("http") :]
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:
+        """The API port, then the agent host's port."""
+        await super().start(host, port)
+        try:
+            await self.agent_host.start(host)
+        except BaseException:
+            await super().stop()
+            raise
+        return self
+
     async def stop(self) -> None:
-        """Close open streams (1001) before shutting the server down."""
-        streams = list(self.active_streams)
+        """Close open streams (1001) before shutting both listeners down."""
+        streams: list[ListenStream | WsSession] = [*self.active_streams, *self.realtime_sessions]
         if streams:
             await asyncio.gather(*(s.shutdown() for s in streams), return_exceptions=True)
+        await self.agent_host.stop()
         await super().stop()
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         route = route_of(request)
         rid = str(uuid.uuid4())
-        is_ws = route == "listen_ws"
+        is_ws = route in WS_ROUTES
         p = from_header(request.headers.get("Authorization"))
         if p.scheme is None and is_ws:
             p = from_subprotocols(request.headers.get("Sec-WebSocket-Protocol")) or p
@@ -207,7 +237,7 @@ class FakeDeepgram(_server.LoopbackServer):
         except web.HTTPException as exc:  # unknown path (404), wrong method (405, keeps `Allow`)
             kept = {k: v for k, v in exc.headers.items() if k.lower() != "content-type"}
             resp = web.Response(status=exc.status, text=exc.text, content_type="text/plain", headers=kept)
-        if not resp.prepared:
+        if not resp.prepared and (route != "agent" or self.agent.handshake_dg_headers):
             resp.headers.setdefault("dg-request-id", rid)
         if rec.dropped:
             rec.done = True
@@ -228,7 +258,7 @@ class FakeDeepgram(_server.LoopbackServer):
         for e in self._effects:
             if e.route not in (route, "*"):
                 continue
-            if e.kind == "stall" and route != "listen_ws":
+            if e.kind == "stall" and route not in WS_ROUTES:
                 continue
             if e.remaining is not None:
                 e.remaining -= 1
@@ -250,7 +280,7 @@ class FakeDeepgram(_server.LoopbackServer):
             request[STALL] = True
             return await handler(request)
         if e.kind == "malformed":
-            if route == "listen_ws":
+            if route in WS_ROUTES:
                 request[MALFORMED] = True
                 return await handler(request)
             if route != "speak":
@@ -267,15 +297,16 @@ class FakeDeepgram(_server.LoopbackServer):
         if body is None:
             body = _default_body(route, status, rid)
         headers = dict(e.headers or {})
-        if route == "listen_ws":
+        if route in WS_ROUTES:
             text = body if isinstance(body, str) else body.decode() if isinstance(body, bytes) else dumps(body)
             reason = text
             if isinstance(body, dict):
                 msg = body.get("err_msg") or body.get("message")
                 reason = msg if isinstance(msg, str) else text
                 text = reason
-            headers.setdefault("dg-error", " ".join(reason.split()))
-            headers.setdefault("dg-request-id", rid)
+            if route != "agent" or self.agent.handshake_dg_headers:  # unverified on the agent host
+                headers.setdefault("dg-error", " ".join(reason.split()))
+                headers.setdefault("dg-request-id", rid)
             return web.Response(status=status, text=text, content_type="text/plain", headers=headers)
         if isinstance(body, dict):
             raw = dumps(body).encode()
@@ -334,9 +365,14 @@ class FakeDeepgram(_server.LoopbackServer):
         """200 with a truncated JSON body (on listen_ws: the first text message is truncated)."""
         self._queue(route, "malformed", times)
 
-    def stall_ws(self, times: int | None = 1) -> None:
-        """Accept the next streaming upgrade(s), then never send anything (no results, no close)."""
-        self._queue("listen_ws", "stall", times)
+    def stall_ws(self, times: int | None = 1, route: str = "listen_ws") -> None:
+        """Accept the next upgrade(s) of `route` (a WebSocket route), then never send anything.
+
+        On "agent" that means no `Welcome`, on "listen_v2" no `Connected`, on "speak_ws" no `Metadata`.
+        """
+        if route not in WS_ROUTES:
+            raise ValueError(f"stall_ws needs a WebSocket route, one of {sorted(WS_ROUTES)}")
+        self._queue(route, "stall", times)
 
     def exhaust_credits(self, project_id: str | None = None) -> None:
         """No credit left: 402 on REST listen, on the WS handshake and on speak; balances become 0."""
@@ -381,6 +417,7 @@ class FakeDeepgram(_server.LoopbackServer):
         """Forget recorded requests and speak outputs."""
         self.requests.clear()
         self.speak_outputs.clear()
+        self.speak_ws.outputs.clear()
         self.notify()
 
     # -- world -----------------------------------------------------------------------------------------
@@ -508,7 +545,7 @@ def _default_body(route: str, status: int, rid: str) -> dict[str, Any] | str:
     if status == 503:
         return E.service_unavailable(rid)
     if status == 429:
-        return E.legacy(E.TTS_TOO_MANY_REQUESTS if route == "speak" else E.STT_TOO_MANY_REQUESTS, rid)
+        return E.legacy(E.TTS_TOO_MANY_REQUESTS if route.startswith("speak") else E.STT_TOO_MANY_REQUESTS, rid)
     if status == 401:
         return E.legacy(E.INVALID_AUTH, rid)
     if status == 402:

@@ -73,7 +73,7 @@ async def handle_listen_ws(request: web.Request) -> web.StreamResponse:
     if auth.project.out_of_credit:
         # A project without credit is refused at the handshake (BasedHardware/omi#11695, js-sdk#353).
         return handshake_error(request, 402, E.ASR_PAYMENT_REQUIRED[1])
-    params = parse_listen(request.query, streaming=True, project=auth.project, rid=rid)
+    params = parse_listen(request.query, streaming=True, project=auth.project, rid=rid, flux_status=dg.flux.v1_status)
     if isinstance(params, ErrorReply):
         return handshake_error(request, params.status, params.short_reason())
     protocols = (presented.subprotocol,) if presented.source == "subprotocol" and presented.subprotocol else ()
