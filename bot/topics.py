@@ -37,6 +37,22 @@ class Topic(StrEnum):
     MODELS = "models"  # model and language errors
     CREDITS = "credits"
     OUTAGE = "outage"  # Deepgram itself reports a problem
+    # Voice Agent (`/v1/agent/converse`): one playbook per group of its Error and Warning codes.
+    AGENT_CONNECT = "agent-connect"
+    AGENT_SETTINGS = "agent-settings"
+    AGENT_CLIENT_TIMEOUT = "agent-client-timeout"
+    AGENT_LISTEN = "agent-listen"
+    AGENT_AUDIO_STATIC = "agent-audio-static"
+    AGENT_THINK_PROVIDER = "agent-think-provider"
+    AGENT_SPEAK_PROVIDER = "agent-speak-provider"
+    AGENT_FUNCTIONS = "agent-functions"
+    AGENT_DOWNSTREAM = "agent-downstream"  # Deepgram vs its managed providers vs the user's own
+    FLUX = "flux"  # `/v2/listen`: endpoint, models, parameters, end of turn, 429
+    FLUX_CLOSED = "flux-closed"  # a Flux stream that closes or stalls
+    TTS_WEBSOCKET = "tts-websocket"  # `/v1/speak` and `/v2/speak` sockets
+    DATA_0001 = "data-0001"  # TTS socket: too many characters (also BIG-0000/BIG-0001)
+    REGIONS = "regions"  # regional, Dedicated and self-hosted hosts
+    SDK_UPGRADE = "sdk-upgrade"  # code broken by a new SDK major version
 
     @property
     def command(self) -> str:

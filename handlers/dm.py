@@ -21,16 +21,13 @@ from slack_bolt.context.say.async_say import AsyncSay
 from bot.playbooks.library import load_library
 from bot.playbooks.match import match
 from bot.slack import messages
-from bot.slack.kit import Reply, section, unescape
+from bot.slack.incoming import plain_text
+from bot.slack.kit import Reply, section
 from bot.slack.listeners import guarded
 from bot.slack.views.playbooks import compact_reply, no_match_reply, topic_list_blocks
 
 log = logging.getLogger(__name__)
 
-# `<https://x|label>` → the URL, `<@U123>` → nothing, `<#C123|name>` → #name (Slack message markup).
-_LINK = re.compile(r"<(https?://[^|>]+|mailto:[^|>]+)(?:\|[^>]*)?>")
-_MENTION = re.compile(r"<[@!][^>]*>")
-_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
 _SMALL_TALK = re.compile(
     r"^\W*(hi|hello|hey|yo|howdy|hiya|thanks?|thank you|thx|cheers|good (morning|afternoon|evening)|help)\b", re.I
 )
@@ -42,11 +39,8 @@ async def is_user_dm(event: dict[str, Any]) -> bool:
 
 
 def message_text(text: str) -> str:
-    """A Slack message's text as the user typed it: links, mentions and escaping undone."""
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _CHANNEL.sub(lambda m: "#" + m.group(1), text)
-    text = _MENTION.sub(" ", text)
-    return unescape(text).replace("```", " ").strip()
+    """A Slack message's text as the user typed it: mentions dropped, links as their address, escaping undone."""
+    return plain_text(text, mentions=False, links="url").replace("```", " ").strip()
 
 
 def faq_reply(text: str) -> Reply:

@@ -5,7 +5,9 @@ People paste what their program printed: a JSON error body (`{"err_code":"INVALI
 header line, `server rejected WebSocket connection: HTTP 401`, a stack trace naming an httpx or
 OpenSSL error. Each recognised piece becomes a `Clue` for a topic, with a weight saying how sure
 the recognition is: a documented error code is near certain, a bare number that may be a status
-much less so. Pure: text in, clues out.
+much less so. The newer surfaces (Voice Agent `Error`/`Warning` messages, Flux fatal errors, TTS
+socket close codes, regional hosts, SDK upgrade tracebacks) are read by `errortext_realtime`, whose
+surface-aware readings replace the generic ones here. Pure: text in, clues out.
 """
 
 from __future__ import annotations
@@ -13,30 +15,25 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
+import bot.playbooks.errortext_realtime as errortext_realtime
 from bot.deepgram import close_reason_code
+from bot.playbooks.clue import BARE_STATUS, CLOSE_CODE, CODE, LIBRARY, MESSAGE, STATUS, Clue
 from bot.topics import Topic
 
-# How sure each kind of recognition is (0..1). The matcher accepts clues above its threshold.
-MESSAGE = 0.98  # one of Deepgram's documented error messages: more specific than its code
-CODE = 0.95  # a documented err_code / category / close reason code
-STATUS = 0.9  # an HTTP status with something saying it is one ("HTTP 401", "401 Unauthorized")
-BARE_STATUS = 0.8  # a number that is a status only by its value
-CLOSE_CODE = 0.8  # a WebSocket close code (1011, 1008, 1006)
-LIBRARY = 0.85  # an exception name or errno from a client library
+__all__ = [
+    "BARE_STATUS",
+    "CLOSE_CODE",
+    "CODE",
+    "LIBRARY",
+    "MESSAGE",
+    "STATUS",
+    "Clue",
+    "recognise",
+    "status_topic",
+]
 
 MAX_INPUT = 8000
-
-
-@dataclass(frozen=True)
-class Clue:
-    topic: Topic
-    weight: float
-    #: What was recognised, for the answer: e.g. "err_code INVALID_AUTH" (raw; escape to show).
-    evidence: str
-    #: The text a playbook quotes when it explains this very error ("INVALID_AUTH", "402").
-    needle: str = ""
 
 
 # err_code / error_code / category values (deepgram.md §2), upper-cased with spaces as underscores.
@@ -165,6 +162,12 @@ REASON_PHRASES: Mapping[str, int] = {
 }
 _REASON = re.compile(r"\b(" + "|".join(REASON_PHRASES) + r")\b", re.I)
 _CLOSE_CODES: Mapping[str, Topic] = {"1011": Topic.NET_0001, "1008": Topic.DATA_0000, "1006": Topic.WEBSOCKET}
+# The speech-to-text socket's close reasons (deepgram.md §4.5).
+_STT_CLOSE_REASONS: Mapping[str, Topic] = {
+    "NET-0000": Topic.NET_0000,
+    "NET-0001": Topic.NET_0001,
+    "DATA-0000": Topic.DATA_0000,
+}
 _CLOSE_CODE = re.compile(r"(?<![\w.])(1011|1008|1006)(?![\w.])")
 _DG_ERROR = re.compile(r"dg-error\s*[:=]\s*(.+)", re.I)
 _WS_REJECTED = re.compile(r"server rejected websocket connection:\s*http\s*(\d{3})", re.I)
@@ -182,24 +185,39 @@ def status_topic(status: int) -> Topic | None:
 
 
 def recognise(text: str) -> list[Clue]:
-    """Every distinct clue in `text`, strongest first."""
-    clues = dict.fromkeys(_clues(text[:MAX_INPUT]))
-    return sorted(clues, key=lambda c: (-c.weight, c.topic.value))
+    """Every distinct clue in `text`, strongest first. A reading that knows which Deepgram surface the
+    paste is about (a 429 on a Flux URL, `INTERNAL_SERVER_ERROR` after an agent's `Welcome`) replaces
+    the generic reading of the same material."""
+    text = text[:MAX_INPUT]
+    generic = list(_clues(text))
+    found = dict.fromkeys([*generic, *errortext_realtime.clues(text, generic)])
+    superseded = {topic for clue in found for topic in clue.supersedes}
+    kept = [c for c in found if c.topic not in superseded]
+    return sorted(kept, key=lambda c: (-c.weight, c.topic.value))
 
 
 def _clues(text: str) -> Iterator[Clue]:
     lowered = text.lower()
-    code = close_reason_code(text.upper()) or close_reason_code(lowered)
-    if code == "NET-0001":
-        yield Clue(Topic.NET_0001, CODE, "close reason NET-0001", code)
-    elif code == "NET-0000":
-        yield Clue(Topic.NET_0000, CODE, "close reason NET-0000", code)
-    elif code in ("DATA-0000", "DATA-0001"):
-        yield Clue(Topic.DATA_0000, CODE, f"close reason {code}", code)
+    code = close_reason_code(text.upper()) or close_reason_code(lowered) or ""
+    # DATA-0001 is the TTS socket's "too many characters" (errortext_realtime), not undecodable audio.
+    if code in _STT_CLOSE_REASONS:
+        yield Clue(_STT_CLOSE_REASONS[code], CODE, f"close reason {code}", code)
     yield from _json_clues(text)
     for message, topic in MESSAGES:
         if message in lowered:
             yield Clue(topic, MESSAGE, f"error message “{message}”", message)
+    yield from _handshake_clues(text)
+    for pattern, topic in _LIBRARY:
+        found = pattern.search(text)
+        if found:
+            yield Clue(topic, LIBRARY, f"“{found.group(0)}”", found.group(0))
+    yield from _status_clues(text)
+    for match in _CLOSE_CODE.finditer(text):
+        yield Clue(_CLOSE_CODES[match.group(1)], CLOSE_CODE, f"close code {match.group(1)}", match.group(1))
+
+
+def _handshake_clues(text: str) -> Iterator[Clue]:
+    """A `dg-error` header line, or a WebSocket upgrade refused with an HTTP status."""
     for match in _DG_ERROR.finditer(text):
         inner = [c for c in _clues(match.group(1)) if c.weight >= STATUS]
         yield from inner
@@ -212,13 +230,6 @@ def _clues(text: str) -> Iterator[Clue]:
         if refused is not None:
             yield Clue(refused, CODE, f"WebSocket handshake refused with HTTP {status}", str(status))
         yield Clue(Topic.WEBSOCKET, 0.6, "a refused WebSocket handshake", "server rejected WebSocket connection")
-    for pattern, topic in _LIBRARY:
-        found = pattern.search(text)
-        if found:
-            yield Clue(topic, LIBRARY, f"“{found.group(0)}”", found.group(0))
-    yield from _status_clues(text)
-    for match in _CLOSE_CODE.finditer(text):
-        yield Clue(_CLOSE_CODES[match.group(1)], CLOSE_CODE, f"close code {match.group(1)}", match.group(1))
 
 
 def _json_clues(text: str) -> Iterator[Clue]:

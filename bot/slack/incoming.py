@@ -7,6 +7,8 @@ Slack sends markup in it (slack.md §7): `<@U…|name>`, `<#C…|name>`, `<!here
 from __future__ import annotations
 
 import re
+from functools import partial
+from typing import Literal
 
 from bot.slack.kit import unescape
 
@@ -15,8 +17,12 @@ __all__ = ["plain_text"]
 _MARKUP = re.compile(r"<([@#!])?([^<>|]*)(?:\|([^<>]*))?>")
 
 
-def _readable(match: re.Match[str]) -> str:
+def _readable(match: re.Match[str], *, mentions: bool, links: Literal["label", "url"]) -> str:
     sigil, target, label = match.group(1) or "", match.group(2), match.group(3)
+    if sigil in ("@", "!") and not mentions:
+        return " "
+    if not sigil and links == "url":
+        return target
     if label:
         return label if sigil not in "@#" or label.startswith(sigil) else f"{sigil}{label}"
     if sigil == "!":
@@ -24,9 +30,13 @@ def _readable(match: re.Match[str]) -> str:
     return f"{sigil}{target}" if sigil else target
 
 
-def plain_text(text: str) -> str:
+def plain_text(text: str, *, mentions: bool = True, links: Literal["label", "url"] = "label") -> str:
     """What Slack shows for `text`: `<@U1|ana>` → `@ana`, `<!here>` → `@here`, `<#C1|dev>` → `#dev`,
     `<https://x|docs>` → `docs`, `<https://x>` → `https://x`, then `&lt;` → `<` (entities last, so an
     escaped `&lt;b&gt;` typed by the user is never read as markup). Whitespace is kept as it is.
+
+    `mentions=False` drops user, group and `<!here>` mentions; `links="url"` keeps a link's address
+    rather than its label (a pasted error's `dpgr.am/net0001` matters more than "see here").
     """
-    return unescape(_MARKUP.sub(_readable, text))
+    readable = partial(_readable, mentions=mentions, links=links)
+    return unescape(_MARKUP.sub(readable, text))

@@ -136,6 +136,58 @@ async def test_dm_question_is_answered_in_thread_with_the_playbook(bot: RunningB
     await echoes_acked(slack, dm.id)
 
 
+async def test_why_an_agent_error_code_is_its_playbook(bot: RunningBot) -> None:
+    """`why CLIENT_MESSAGE_TIMEOUT` opens the Voice Agent timeout playbook; until the agent probe exists,
+    its button runs the status report."""
+    body = (await why(bot, "CLIENT_MESSAGE_TIMEOUT")).body or {}
+    title = "Voice Agent closes with CLIENT_MESSAGE_TIMEOUT (or at the 2-hour session cap)"
+    assert body["blocks"][0]["text"]["text"] == title
+    text = shown(body)
+    for section in ("Symptom", "Likely causes", "How to check", "Fix", "Docs"):
+        assert f"*{section}*" in text
+    assert buttons(body) == {"why_status": "agent-client-timeout"}
+
+
+async def test_why_flux_is_the_flux_playbook(bot: RunningBot) -> None:
+    """`why flux` is the Flux topic id."""
+    body = (await why(bot, "flux")).body or {}
+    assert body["blocks"][0]["text"]["text"].startswith("Flux (/v2/listen): wrong endpoint, model or parameters")
+    assert "/v2/listen" in shown(body)
+
+
+async def test_why_with_a_pasted_agent_error(bot: RunningBot) -> None:
+    """A pasted Voice Agent `Error` message is recognised by its code and description."""
+    pasted = (
+        '{"type":"Error","description":"Text message received from client did not match any of the formats we '
+        'expect.","code":"UNPARSABLE_CLIENT_MESSAGE"}'
+    )
+    body = (await why(bot, pasted)).body or {}
+    assert body["blocks"][0]["text"]["text"].startswith("Voice Agent rejects Settings: UNPARSABLE_CLIENT_MESSAGE")
+    assert "Voice Agent code UNPARSABLE_CLIENT_MESSAGE" in shown(body)
+
+
+async def test_dm_sdk_traceback_finds_the_upgrade_playbook(bot: RunningBot, world: World) -> None:
+    """An SDK traceback pasted in a DM is answered in its thread with the SDK upgrade playbook."""
+    slack = world.slack
+    traceback = (
+        "Traceback (most recent call last):\n"
+        '  File "app.py", line 3, in <module>\n'
+        "    from deepgram import DeepgramClient, LiveOptions, LiveTranscriptionEvents\n"
+        "ImportError: cannot import name 'LiveOptions' from 'deepgram' (/app/.venv/lib/python3.12/site-packages)"
+    )
+    sent = await bot.driver.message_im(f"```{traceback}```", via=bot.transport)
+    assert sent.status == 200
+    dm = slack.workspace.app_dm(slack.workspace.default_user.id)
+    assert dm is not None
+    await slack.wait_until(lambda: len(bot_replies(slack, dm.id)) == 1)
+    (answer,) = bot_replies(slack, dm.id)
+    assert answer.thread_ts == sent.payload["event"]["ts"]
+    text = shown({"text": answer.text, "blocks": answer.blocks})
+    assert "Code broke after upgrading the Deepgram SDK (Python v5+, JavaScript v5)" in text
+    assert "Full playbook: `/deepgram why sdk-upgrade`" in text
+    await echoes_acked(slack, dm.id)
+
+
 async def test_status_button_runs_the_status_report(bot: RunningBot, world: World) -> None:
     """An outage playbook's button runs the full status report."""
     body = (await why(bot, "is deepgram down?")).body or {}

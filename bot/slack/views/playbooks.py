@@ -31,6 +31,11 @@ LIVE_CHECK_BUTTONS: Mapping[LiveCheck, tuple[str, str]] = {
     "key": (CHECK_KEY_ACTION, messages.WHY_BUTTON_KEY),
     "streaming": (PROBE_STREAMING_ACTION, messages.WHY_BUTTON_STREAMING),
     "status": (STATUS_ACTION, messages.WHY_BUTTON_STATUS),
+    # The Voice Agent, Flux and TTS-socket probes do not exist yet: until they do, these playbooks run
+    # the full status report, which will cover the new surfaces once their probes are added.
+    "agent": (STATUS_ACTION, messages.WHY_BUTTON_STATUS),
+    "flux": (STATUS_ACTION, messages.WHY_BUTTON_STATUS),
+    "tts_stream": (STATUS_ACTION, messages.WHY_BUTTON_STATUS),
 }
 
 #: Serialized size of all blocks that Slack accepts in one message (undocumented; keep a margin).

@@ -116,6 +116,14 @@ def test_the_brief_buttons() -> None:
     assert buttons(playbook_blocks(LIBRARY[Topic.OUTAGE])) == {STATUS_ACTION: "outage"}
 
 
+def test_surfaces_without_a_probe_run_the_status_report() -> None:
+    """Voice Agent, Flux and TTS-socket playbooks carry the status report's button until their probes exist."""
+    assert buttons(playbook_blocks(LIBRARY[Topic.AGENT_CLIENT_TIMEOUT])) == {STATUS_ACTION: "agent-client-timeout"}
+    assert buttons(playbook_blocks(LIBRARY[Topic.FLUX])) == {STATUS_ACTION: "flux"}
+    assert buttons(playbook_blocks(LIBRARY[Topic.DATA_0001])) == {STATUS_ACTION: "data-0001"}
+    assert buttons(playbook_blocks(LIBRARY[Topic.SDK_UPGRADE])) == {}
+
+
 def test_match_notes_say_why_this_playbook() -> None:
     """A recognised error is named; a free-text match quotes the question; runner-ups are offered."""
     pasted = match('{"err_code":"INVALID_AUTH","err_msg":"Invalid credentials."}', LIBRARY)
