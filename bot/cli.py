@@ -1,4 +1,8 @@
-"""The `deepgram-doctor` command line."""
+"""The `deepgram-doctor` command line.
+
+Each subcommand imports what it needs when it runs: `healthcheck`, which a container runs every
+30 seconds, loads neither Bolt nor aiohttp nor httpx and answers in a fraction of a second.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,17 @@ import json
 import logging
 import os
 import sys
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-
-from bot.blocks import unescape
 from bot.config import Settings
-from bot.deps import Deps
-from bot.errors import BotError, ConfigError, UsageError
+from bot.errors import BotError, ConfigError, StoreError, UsageError
 from bot.log import configure_logging
-from bot.messages import SPEAK_NO_KEY
-from bot.mp3 import duration_seconds
-from bot.report import StatusReport, report_json, report_text
-from bot.serve import USER_AGENT, StartupError, serve
-from bot.speak import speak_to_bytes, tts_config_for, voices_text
-from bot.status import check_status, record_report
-from bot.store import Store
-from bot.tts import BUILTIN_VOICES, PRICING_URL, VoiceCatalog, fetch_catalog
+from bot.messages import SPEAK_NO_KEY, status_not_saved_cli
+
+if TYPE_CHECKING:
+    from bot.report import StatusReport
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -83,19 +79,24 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_parser.add_argument(
         "--poll", type=float, default=1.0, metavar="SECONDS", help="status page poll interval (default 1)"
     )
-    commands.add_parser(
+    health_parser = commands.add_parser(
         "healthcheck",
-        help="exit 0 if the bot's HTTP endpoint is healthy (for container health checks)",
-        description="GET http://127.0.0.1:$PORT/healthz. In Socket Mode (SLACK_APP_TOKEN set) there is "
-        "no HTTP endpoint and the check passes.",
+        help="exit 0 if the running bot is healthy, else 1 and which part is not and why (container checks)",
+        description="Read the heartbeat file the running bot refreshes (HEALTH_FILE, by default "
+        "DEEPGRAM_DOCTOR_DB + '-health.json'; run it with the bot's environment) and, in HTTP mode, ask "
+        "GET /healthz too. Healthy means: Slack connected (Socket Mode: the WebSocket is up or reconnecting "
+        "within HEALTH_RECONNECT_SECONDS; HTTP mode: listening), a successful status poll within "
+        "HEALTH_POLL_STALE_SECONDS, the alert courier running, and the database still the file the bot "
+        "opened and writable. Exit status: 0 healthy, 1 unhealthy, 2 bad configuration.",
     )
+    health_parser.add_argument("--json", action="store_true", help="print the health report as JSON")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.command == "healthcheck":
-        sys.exit(run_healthcheck())
+        sys.exit(run_healthcheck(as_json=args.json))
     if args.command == "status":
         sys.exit(run_status(as_json=args.json))
     if args.command == "speak":
@@ -111,9 +112,12 @@ def run_serve(*, force_http: bool) -> int:
     except ConfigError as exc:
         return _report_config_problems(exc)
     configure_logging(settings.secrets())
+    from bot.serve import StartupError, serve
+
     try:
         asyncio.run(serve(settings))
     except ConfigError as exc:
+        logging.getLogger("bot").error("cannot start: bad configuration", extra={"problems": " ".join(exc.problems)})
         return _report_config_problems(exc)
     except StartupError as exc:
         logging.getLogger("bot").error("cannot start", extra={"reason": str(exc)})
@@ -125,13 +129,17 @@ def run_serve(*, force_http: bool) -> int:
 
 
 def run_status(*, as_json: bool) -> int:
+    from bot.report import report_json, report_text
+
     try:
-        settings = Settings.from_env(os.environ, slack=False)
+        settings = Settings.from_env(os.environ, slack=False, database="optional")
     except ConfigError as exc:
         return _report_config_problems(exc)
     configure_logging(settings.secrets(), level=logging.WARNING)
-    db_path = os.environ.get("DEEPGRAM_DOCTOR_DB", "").strip() or ":memory:"
-    report = asyncio.run(_check_once(settings, db_path))
+    try:
+        report = asyncio.run(_check_once(settings))
+    except ConfigError as exc:
+        return _report_config_problems(exc)
     if as_json:
         print(json.dumps(report_json(report), indent=2))
     else:
@@ -139,13 +147,23 @@ def run_status(*, as_json: bool) -> int:
     return EXIT_OK if report.verdict.healthy else EXIT_FAILURE
 
 
-async def _check_once(settings: Settings, db_path: str) -> StatusReport:
-    store = Store.open(db_path)
+async def _check_once(settings: Settings) -> StatusReport:
+    """One check, stored for history when DEEPGRAM_DOCTOR_DB is set (a failed save only warns)."""
+    import httpx
+
+    from bot.deps import Deps
+    from bot.serve import USER_AGENT, open_store
+    from bot.status import check_status, record_report
+
+    store = open_store(settings.db_path)
     try:
         async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as http:
             deps = Deps.build(settings, store, http)
             report = await check_status(deps)
-            record_report(deps, report)
+            try:
+                record_report(deps, report)
+            except StoreError as exc:
+                print(f"deepgram-doctor: {status_not_saved_cli(exc.reason)}", file=sys.stderr)
             return report
     finally:
         store.close()
@@ -169,6 +187,14 @@ def run_speak(text: str, *, voice: str | None, output: str, list_voices: bool) -
 
 
 async def _speak_once(settings: Settings, text: str, voice: str | None, output: str, list_voices: bool) -> int:
+    import httpx
+
+    from bot.blocks import unescape
+    from bot.mp3 import duration_seconds
+    from bot.serve import USER_AGENT
+    from bot.speak import speak_to_bytes, tts_config_for, voices_text
+    from bot.tts import BUILTIN_VOICES, PRICING_URL, VoiceCatalog, fetch_catalog
+
     async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as http:
         if list_voices:
             cfg = tts_config_for(settings)
@@ -210,18 +236,17 @@ def run_sandbox(*, script: str | None, http: bool, files_dir: str, poll_seconds:
     )
 
 
-def run_healthcheck() -> int:
-    if os.environ.get("SLACK_APP_TOKEN", "").strip():
-        print("socket mode: no HTTP endpoint to check")
-        return EXIT_OK
-    port = os.environ.get("PORT", "").strip() or "3000"
+def run_healthcheck(*, as_json: bool) -> int:
+    """Ask the running bot (through its heartbeat file, and `/healthz` in HTTP mode) how it is."""
+    from bot import heartbeat
+
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=3) as response:
-            healthy = response.status == 200
-    except (OSError, ValueError):
-        healthy = False
-    print("healthy" if healthy else "unhealthy")
-    return EXIT_OK if healthy else EXIT_FAILURE
+        settings = Settings.from_env(os.environ, slack=False, database="unused")
+    except ConfigError as exc:
+        return _report_config_problems(exc)
+    report = heartbeat.healthcheck(settings.health_file)
+    print(json.dumps(report.to_json(), indent=2) if as_json else "\n".join(report.lines()))
+    return EXIT_OK if report.ok else EXIT_FAILURE
 
 
 def _report_config_problems(exc: ConfigError) -> int:
