@@ -23,8 +23,10 @@ USER doctor
 VOLUME ["/data"]
 EXPOSE 3000
 
-# HTTP mode serves /healthz; in Socket Mode (SLACK_APP_TOKEN set) there is no port to check and
-# `deepgram-doctor healthcheck` reports healthy.
+# In both transports the running bot refreshes its heartbeat file (HEALTH_FILE, by default
+# /data/deepgram-doctor.db-health.json) and `deepgram-doctor healthcheck` reads it (in HTTP mode it also
+# asks GET /healthz): it exits 1 and prints which part is unhealthy (Slack connection, status poll,
+# alert courier, database) and why.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["deepgram-doctor", "healthcheck"]
 

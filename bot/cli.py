@@ -1,4 +1,8 @@
-"""The `deepgram-doctor` command line."""
+"""The `deepgram-doctor` command line.
+
+Each subcommand imports what it needs when it runs: `healthcheck`, which a container runs every
+30 seconds, loads neither Bolt nor aiohttp nor httpx and answers in a fraction of a second.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +12,16 @@ import json
 import logging
 import os
 import sys
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.errors import BotError, ConfigError, UsageError
+from bot.errors import BotError, ConfigError, StoreError, UsageError
 from bot.log import configure_logging
-from bot.playbooks import load_library, match
-from bot.runtime.deps import Deps
-from bot.runtime.serve import USER_AGENT, StartupError, serve
-from bot.speak import NO_KEY, Speaker, SpeakState, duration_seconds
-from bot.status.check import check_status, record_report
-from bot.status.report import StatusReport
-from bot.store.db import Store
-from bot.text.playbooks import no_match_text, playbook_text, topic_list_text
-from bot.text.prose import plain
-from bot.text.speak import voices_text, written_text
-from bot.text.status import report_json, report_text
+
+if TYPE_CHECKING:
+    from bot.status.report import StatusReport
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -92,19 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_parser.add_argument(
         "--poll", type=float, default=1.0, metavar="SECONDS", help="status page poll interval (default 1)"
     )
-    commands.add_parser(
+    health_parser = commands.add_parser(
         "healthcheck",
-        help="exit 0 if the bot's HTTP endpoint is healthy (for container health checks)",
-        description="GET http://127.0.0.1:$PORT/healthz. In Socket Mode (SLACK_APP_TOKEN set) there is "
-        "no HTTP endpoint and the check passes.",
+        help="exit 0 if the running bot is healthy, else 1 and which part is not and why (container checks)",
+        description="Read the heartbeat file the running bot refreshes (HEALTH_FILE, by default "
+        "DEEPGRAM_DOCTOR_DB + '-health.json'; run it with the bot's environment) and, in HTTP mode, ask "
+        "GET /healthz too. Healthy means: Slack connected (Socket Mode: the WebSocket is up or reconnecting "
+        "within HEALTH_RECONNECT_SECONDS; HTTP mode: listening), a successful status poll within "
+        "HEALTH_POLL_STALE_SECONDS, the alert courier running, and the database still the file the bot "
+        "opened and writable. Exit status: 0 healthy, 1 unhealthy, 2 bad configuration.",
     )
+    health_parser.add_argument("--json", action="store_true", help="print the health report as JSON")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.command == "healthcheck":
-        sys.exit(run_healthcheck())
+        sys.exit(run_healthcheck(as_json=args.json))
     if args.command == "status":
         sys.exit(run_status(as_json=args.json))
     if args.command == "speak":
@@ -122,9 +121,12 @@ def run_serve(*, force_http: bool) -> int:
     except ConfigError as exc:
         return _report_config_problems(exc)
     configure_logging(settings.secrets())
+    from bot.runtime.serve import StartupError, serve
+
     try:
         asyncio.run(serve(settings))
     except ConfigError as exc:
+        logging.getLogger("bot").error("cannot start: bad configuration", extra={"problems": " ".join(exc.problems)})
         return _report_config_problems(exc)
     except StartupError as exc:
         logging.getLogger("bot").error("cannot start", extra={"reason": str(exc)})
@@ -136,13 +138,17 @@ def run_serve(*, force_http: bool) -> int:
 
 
 def run_status(*, as_json: bool) -> int:
+    from bot.text.status import report_json, report_text
+
     try:
-        settings = Settings.from_env(os.environ, slack=False)
+        settings = Settings.from_env(os.environ, slack=False, database="optional")
     except ConfigError as exc:
         return _report_config_problems(exc)
     configure_logging(settings.secrets(), level=logging.WARNING)
-    db_path = os.environ.get("DEEPGRAM_DOCTOR_DB", "").strip() or ":memory:"
-    report = asyncio.run(_check_once(settings, db_path))
+    try:
+        report = asyncio.run(_check_once(settings))
+    except ConfigError as exc:
+        return _report_config_problems(exc)
     if as_json:
         print(json.dumps(report_json(report), indent=2))
     else:
@@ -150,19 +156,32 @@ def run_status(*, as_json: bool) -> int:
     return EXIT_OK if report.verdict.healthy else EXIT_FAILURE
 
 
-async def _check_once(settings: Settings, db_path: str) -> StatusReport:
-    store = Store.open(db_path)
+async def _check_once(settings: Settings) -> StatusReport:
+    """One check, stored for history when DEEPGRAM_DOCTOR_DB is set (a failed save only warns)."""
+    import httpx
+
+    from bot.runtime.deps import Deps
+    from bot.runtime.serve import USER_AGENT, open_store
+    from bot.status.check import check_status, record_report
+    from bot.text.status import not_saved_text
+
+    store = open_store(settings.db_path)
     try:
         async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as http:
             deps = Deps.build(settings, store, http)
             report = await check_status(deps)
-            record_report(deps, report)
+            try:
+                record_report(deps, report)
+            except StoreError as exc:
+                print(f"deepgram-doctor: {not_saved_text(exc.reason)}", file=sys.stderr)
             return report
     finally:
         store.close()
 
 
 def run_speak(text: str, *, voice: str | None, output: str, list_voices: bool) -> int:
+    from bot.speak import NO_KEY
+
     try:
         settings = Settings.from_env(os.environ, slack=False)
     except ConfigError as exc:
@@ -180,6 +199,13 @@ def run_speak(text: str, *, voice: str | None, output: str, list_voices: bool) -
 
 
 async def _speak_once(settings: Settings, text: str, voice: str | None, output: str, list_voices: bool) -> int:
+    import httpx
+
+    from bot.runtime.serve import USER_AGENT
+    from bot.speak import Speaker, SpeakState, duration_seconds
+    from bot.text.prose import plain
+    from bot.text.speak import voices_text, written_text
+
     async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as http:
         # One local user: no quota, but the same bound on concurrent requests as the bot.
         speaker = Speaker(settings, http, SpeakState())
@@ -208,6 +234,9 @@ async def _speak_once(settings: Settings, text: str, voice: str | None, output: 
 
 def run_why(query: str) -> int:
     """Print the matching playbook, the topic list, or the closest topics (exit 1)."""
+    from bot.playbooks import load_library, match
+    from bot.text.playbooks import no_match_text, playbook_text, topic_list_text
+
     library = load_library()
     found = match(query, library)
     if found.empty:
@@ -232,18 +261,17 @@ def run_sandbox(*, script: str | None, http: bool, files_dir: str, poll_seconds:
     )
 
 
-def run_healthcheck() -> int:
-    if os.environ.get("SLACK_APP_TOKEN", "").strip():
-        print("socket mode: no HTTP endpoint to check")
-        return EXIT_OK
-    port = os.environ.get("PORT", "").strip() or "3000"
+def run_healthcheck(*, as_json: bool) -> int:
+    """Ask the running bot (through its heartbeat file, and `/healthz` in HTTP mode) how it is."""
+    from bot.runtime import heartbeat
+
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=3) as response:
-            healthy = response.status == 200
-    except (OSError, ValueError):
-        healthy = False
-    print("healthy" if healthy else "unhealthy")
-    return EXIT_OK if healthy else EXIT_FAILURE
+        settings = Settings.from_env(os.environ, slack=False, database="unused")
+    except ConfigError as exc:
+        return _report_config_problems(exc)
+    report = heartbeat.healthcheck(settings.health_file)
+    print(json.dumps(report.to_json(), indent=2) if as_json else "\n".join(report.lines()))
+    return EXIT_OK if report.ok else EXIT_FAILURE
 
 
 def _report_config_problems(exc: ConfigError) -> int:

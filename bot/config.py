@@ -8,20 +8,29 @@ deployment in one go instead of one restart per variable. Nothing else in the bo
 from __future__ import annotations
 
 import math
+import os
 import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
 Transport = Literal["socket", "http"]
+#: How a command uses DEEPGRAM_DOCTOR_DB: `serve` needs it (default path when unset), `status` only
+#: when it is set (in memory otherwise), the others not at all (it is neither checked nor opened).
+DatabaseUse = Literal["required", "optional", "unused"]
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DEEPGRAM_API_URL = "https://api.deepgram.com"
 DEFAULT_STATUS_URL = "https://status.deepgram.com"
 DEFAULT_DB = "./deepgram-doctor.db"
+MEMORY_DB = ":memory:"
+#: Beside the database, named the way SQLite names its own files (`-wal`, `-shm`).
+HEALTH_FILE_SUFFIX = "-health.json"
 
 # Slack token shapes: bot tokens start `xoxb-`, app-level tokens `xapp-` (slack.md §4).
 _BOT_TOKEN = re.compile(r"^xoxb-[A-Za-z0-9-]+$")
@@ -52,6 +61,13 @@ class Settings:
     speak_max_chars: int = 5000
     port: int = 3000
     transport: Transport = "socket"
+    #: The heartbeat file the running bot refreshes and `deepgram-doctor healthcheck` reads.
+    health_file: str = DEFAULT_DB + HEALTH_FILE_SUFFIX
+    health_interval_seconds: float = 10.0
+    #: The status poll is unhealthy after this long without a successful poll (default 3 intervals, >= 30 s).
+    health_poll_stale_seconds: float = 180.0
+    #: Socket Mode may be disconnected (reconnecting) this long before Slack counts as unhealthy.
+    health_reconnect_seconds: float = 60.0
 
     @property
     def deepgram_ws_url(self) -> str:
@@ -71,11 +87,19 @@ class Settings:
         return [v for v in values if v]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str], *, force_http: bool = False, slack: bool = True) -> Settings:
+    def from_env(
+        cls,
+        environ: Mapping[str, str],
+        *,
+        force_http: bool = False,
+        slack: bool = True,
+        database: DatabaseUse = "required",
+    ) -> Settings:
         """Build settings from `environ`; raise `ConfigError` listing every problem found.
 
         With `slack=False` (terminal commands such as `deepgram-doctor status`) the Slack
-        variables are neither required nor checked.
+        variables are neither required nor checked. `database` says whether DEEPGRAM_DOCTOR_DB is
+        checked (without creating anything: `Store.open` still has the last word).
         """
         problems: list[str] = []
         slack_problems: list[str] = []
@@ -133,6 +157,17 @@ class Settings:
         speak_max_chars = _number(environ, "SPEAK_MAX_CHARS", 5000, problems, minimum=1, maximum=100_000, integer=True)
         port = _number(environ, "PORT", 3000, problems, minimum=1, maximum=65535, integer=True)
 
+        db_path = text("DEEPGRAM_DOCTOR_DB") or (MEMORY_DB if database == "optional" else DEFAULT_DB)
+        if database != "unused" and (database == "required" or text("DEEPGRAM_DOCTOR_DB")):
+            reason = database_problem(db_path)
+            if reason:
+                problems.append(database_problem_text(db_path, reason))
+        health_file = text("HEALTH_FILE") or default_health_file(db_path)
+        health_interval = _number(environ, "HEALTH_INTERVAL_SECONDS", 10.0, problems, minimum=0.05, maximum=300)
+        stale_default = max(3 * poll, 30.0)
+        poll_stale = _number(environ, "HEALTH_POLL_STALE_SECONDS", stale_default, problems, minimum=0.1, maximum=86400)
+        reconnect = _number(environ, "HEALTH_RECONNECT_SECONDS", 60.0, problems, minimum=0.1, maximum=3600)
+
         if slack:
             problems = slack_problems + problems
         if problems:
@@ -145,7 +180,7 @@ class Settings:
             deepgram_api_key=api_key,
             deepgram_api_url=deepgram_api_url,
             deepgram_status_url=status_url,
-            db_path=text("DEEPGRAM_DOCTOR_DB") or DEFAULT_DB,
+            db_path=db_path,
             status_poll_seconds=float(poll),
             probe_timeout_seconds=float(probe_timeout),
             probe_stream_speed=float(stream_speed),
@@ -158,14 +193,62 @@ class Settings:
             speak_max_chars=int(speak_max_chars),
             port=int(port),
             transport=transport,
+            health_file=health_file,
+            health_interval_seconds=float(health_interval),
+            health_poll_stale_seconds=float(poll_stale),
+            health_reconnect_seconds=float(reconnect),
         )
+
+
+def default_health_file(db_path: str) -> str:
+    """`<database>-health.json` beside the database (in the temporary folder for an in-memory one)."""
+    if db_path == MEMORY_DB:
+        return str(Path(tempfile.gettempdir()) / f"deepgram-doctor{HEALTH_FILE_SUFFIX}")
+    return db_path + HEALTH_FILE_SUFFIX
+
+
+def database_problem(path: str) -> str | None:
+    """Why `path` cannot hold the bot's database, found without creating anything; None if it looks usable."""
+    if path == MEMORY_DB:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        return "it is a directory"
+    if target.exists():
+        if not target.is_file():
+            return "it is not a regular file"
+        if not os.access(target, os.R_OK | os.W_OK):
+            return "it is read-only (this user cannot write it)"
+        if not os.access(target.absolute().parent, os.W_OK | os.X_OK):
+            return "its folder is not writable (SQLite keeps its -wal and -shm files beside the database)"
+        return None
+    folder = target.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"its folder cannot be created: {_clip(str(folder))} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{_clip(str(folder))} is not writable, so the file (or its folder) cannot be created there"
+    return None
+
+
+def database_problem_text(path: str, reason: str) -> str:
+    """The configuration problem for an unusable DEEPGRAM_DOCTOR_DB, as `ConfigError` lists it."""
+    return (
+        f"DEEPGRAM_DOCTOR_DB ({_clip(path)!r}) cannot be used: {reason}. "
+        "Point it at a file this user can create and write, e.g. /data/deepgram-doctor.db."
+    )
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _url(environ: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
     value = environ.get(name, "").strip() or default
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        problems.append(f"{name} must be an http(s) URL, got {value!r}.")
+        problems.append(f"{name} must be an http(s) URL, got {_clip(value)!r}.")
         return default
     return value
 
@@ -187,10 +270,10 @@ def _number(
         value = int(raw) if integer else float(raw)
     except ValueError:
         kind = "a whole number" if integer else "a number"
-        problems.append(f"{name} must be {kind}, got {raw!r}.")
+        problems.append(f"{name} must be {kind}, got {_clip(raw)!r}.")
         return default
     if not math.isfinite(value) or value < minimum or (maximum is not None and value > maximum):
         bound = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
-        problems.append(f"{name} must be {bound}, got {raw!r}.")
+        problems.append(f"{name} must be {bound}, got {_clip(raw)!r}.")
         return default
     return value

@@ -3,7 +3,8 @@
     BotError                 a failure with a message that is safe to show in Slack
      ├── UsageError          the user typed something we cannot act on
      ├── UpstreamError       Deepgram, the status page or Slack failed us
-     └── ConfigError         the deployment is misconfigured (start-up only; exit status 2)
+     └── StoreError          the bot's own database cannot be written (or read) right now
+    ConfigError              the deployment is misconfigured (start-up only; exit status 2)
 
 Anything that is not a `BotError` is a bug: the command router logs it with a correlation id
 and shows the user a generic message carrying that id, never the exception text.
@@ -34,6 +35,18 @@ class UsageError(BotError):
 
 class UpstreamError(BotError):
     """A remote service failed; `user_message` says which and what to do."""
+
+
+class StoreError(BotError):
+    """The database failed under the running bot (deleted, replaced, read-only, full, I/O error).
+
+    `user_message` is the generic Slack wording; `reason` says what is wrong for operators (logs,
+    the health check) and is never shown in Slack.
+    """
+
+    def __init__(self, reason: str, user_message: str) -> None:
+        super().__init__(user_message)
+        self.reason = reason
 
 
 class ConfigError(Exception):

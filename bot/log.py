@@ -1,10 +1,12 @@
 """Structured logging with secret redaction.
 
-One JSON object per line on stderr: `ts`, `level`, `logger`, `event` and any `extra=` fields.
-Every record passes through `RedactingFilter` before it is written, which masks Slack tokens,
-anything shaped like a Deepgram API key or JWT, `Authorization` header values and the exact
-secrets the bot was configured with — in the message, its arguments, the extra fields and
-the formatted traceback alike.
+One JSON object per line on stderr: `ts`, `level`, `logger`, `event` (the message) and any `extra=`
+fields; an extra field named like one of those is written as `extra_<name>` instead, so it never
+hides the message. Every record passes through `RedactingFilter` before it is written, which masks
+Slack tokens, anything shaped like a Deepgram API key or JWT, `Authorization` header values and the
+exact secrets the bot was configured with — in the message, its arguments, the extra fields and
+the formatted traceback alike — and then clips what may have come from a user: the message to
+`MAX_MESSAGE_CHARS`, each extra field to `MAX_FIELD_CHARS`, a traceback to `MAX_TRACEBACK_CHARS`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,30 @@ from typing import Any, TextIO
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+#: The keys every JSON line has; extra fields never overwrite them.
+_RESERVED_KEYS = frozenset({"ts", "level", "logger", "event", "exc"})
+
+# A slash command's text, a pasted error or a Slack error body can be huge; a log line should not be.
+MAX_MESSAGE_CHARS = 2000
+MAX_FIELD_CHARS = 500
+MAX_TRACEBACK_CHARS = 20_000
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to about `limit` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit:,} more characters]"
+
+
+def clip_middle(text: str, limit: int) -> str:
+    """Keep both ends (a traceback's first frames and its exception line) and cut the middle."""
+    if len(text) <= limit:
+        return text
+    head = limit // 3
+    tail = limit - head
+    return f"{text[:head]}\n… [{len(text) - limit:,} characters cut] …\n{text[-tail:]}"
+
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Slack tokens: bot/user/app-level/refresh (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xapp-).
@@ -55,13 +81,17 @@ class RedactingFilter(logging.Filter):
         self.redact = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self.redact(record.getMessage())
+        record.msg = clip(self.redact(record.getMessage()), MAX_MESSAGE_CHARS)
         record.args = None
         if record.exc_info:
-            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = clip_middle(
+                self.redact(logging.Formatter().formatException(record.exc_info)), MAX_TRACEBACK_CHARS
+            )
             record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = clip_middle(self.redact(record.exc_text), MAX_TRACEBACK_CHARS)
         if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
+            record.stack_info = clip_middle(self.redact(record.stack_info), MAX_TRACEBACK_CHARS)
         for key, value in list(vars(record).items()):
             if key not in _STANDARD_ATTRS:
                 setattr(record, key, _redact_value(value, self.redact))
@@ -69,11 +99,19 @@ class RedactingFilter(logging.Filter):
 
 
 def _redact_value(value: Any, redact: Redactor) -> Any:
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, int | float | bool) or value is None:
+    if isinstance(value, bool | float) or value is None:
         return value
-    return redact(str(value))
+    if isinstance(value, int):
+        # Huge integers have no place in a log line either (and str() refuses the largest).
+        return value if abs(value) < 10**18 else "<a very large number>"
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = str(value)
+        except Exception:  # a value that cannot even be shown must not cost the whole line
+            text = f"<unprintable {type(value).__name__}>"
+    return clip(redact(text), MAX_FIELD_CHARS)
 
 
 class JsonFormatter(logging.Formatter):
@@ -88,7 +126,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = value
+                entry[f"extra_{key}" if key in _RESERVED_KEYS else key] = value
         if record.exc_text:
             entry["exc"] = record.exc_text
         return json.dumps(entry, default=str, ensure_ascii=False)

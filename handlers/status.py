@@ -2,7 +2,8 @@
 
 "Post to channel" re-posts the stored report exactly as the asker saw it (through the button's
 response_url, so it works even in channels the bot has not joined); "Run again" replaces the
-ephemeral report with a fresh one.
+ephemeral report with a fresh one. When the report cannot be stored (the database is not
+writable), it is still shown, without "Post to channel" and with a note saying it was not saved.
 """
 
 from __future__ import annotations

@@ -53,6 +53,8 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
     summary = (await deps.statuspage.fetch_summary()).summary
     names = [c.name for c in summary.leaf_components] if summary else []
     filters, severity = parse_subscribe(invocation.args, names)
+    # Announce nothing in the channel that could not be saved.
+    deps.store.check_writable()
     await _ensure_can_post(client, invocation.channel_id)
     described = describe_filters(filters, severity)
     try:

@@ -19,6 +19,11 @@ Guarantees and how they are kept:
 - **Failures.** 429 waits for `Retry-After`; 5xx, timeouts and dropped connections retry with
   exponential backoff; `not_in_channel`, `channel_not_found`, `is_archived` deactivate the
   subscription (logged) instead of retrying forever; any other refusal marks the row dead.
+- **The database fails.** A store error (the file deleted, read-only, full: logged by the store) pauses
+  the channel, or the whole loop when the outbox cannot be read, for `store_retry` seconds; nothing
+  is lost (an alert Slack accepted but the outbox could not record is found again by its metadata).
+
+The loop turns at least every `REREAD_SECONDS`; each turn beats the health model's courier part.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts import Event
+from bot.errors import StoreError
+from bot.health import Health
 from bot.slack.views.alerts import reply_message, root_message
 from bot.store.db import OutboxRow, Store
 
@@ -45,6 +52,8 @@ log = logging.getLogger(__name__)
 METADATA_TYPE = "deepgram_doctor_alert"
 GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 REREAD_SECONDS = 0.05
+#: How long a channel (or, when the outbox cannot be read, the whole courier) waits after a store error.
+STORE_RETRY_SECONDS = 5.0
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
 
 
@@ -59,8 +68,12 @@ class Courier:
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
         clock: Callable[[], float] = time.time,
+        health: Health | None = None,
+        store_retry: float = STORE_RETRY_SECONDS,
     ) -> None:
         self.client = client
+        self.health = health
+        self.store_retry = store_retry
         self.store = store
         self.pace = pace
         self.parallel = parallel
@@ -90,7 +103,12 @@ class Courier:
         """Deliver until stopped; deliveries in flight are finished, not abandoned."""
         while not self._stopping:
             self._wake.clear()
-            delay = self._launch_due()
+            if self.health is not None:
+                self.health.courier_beat()
+            try:
+                delay = self._launch_due()
+            except StoreError:
+                delay = self.store_retry  # the store has logged why
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
         if self._running:
@@ -147,6 +165,13 @@ class Courier:
     # -- one row -----------------------------------------------------------------------------------
 
     async def _deliver(self, row: OutboxRow) -> None:
+        try:
+            await self._deliver_row(row)
+        except StoreError:
+            # Logged by the store. Whatever Slack already accepted is found again by its metadata.
+            self._next_allowed[row.channel_id] = self.clock() + self.store_retry
+
+    async def _deliver_row(self, row: OutboxRow) -> None:
         event = Event.from_json(row.event)
         channel = row.channel_id
         try:
@@ -158,7 +183,7 @@ class Courier:
             self._retry(row, f"{type(exc).__name__}")
             return
         self.store.mark_sent(row.id, ts=ts, now=self.clock())
-        log.info("alert delivered", extra={"channel": channel, "event": event.key, "attempt": row.attempts + 1})
+        log.info("alert delivered", extra={"channel": channel, "alert": event.key, "attempt": row.attempts + 1})
 
     async def _send(self, row: OutboxRow, event: Event) -> str | None:
         channel = row.channel_id
@@ -174,7 +199,7 @@ class Courier:
                     self.store.set_thread_root(event.thread, channel, found, now=self.clock())
                 else:
                     await self._edit_root(channel, root, event)
-                log.info("alert found already posted after a restart", extra={"channel": channel, "event": event.key})
+                log.info("alert found already posted after a restart", extra={"channel": channel, "alert": event.key})
                 return found
         metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": event.key}}
         try:
@@ -258,7 +283,7 @@ class Courier:
         if status >= 500 or error in TRANSIENT:
             self._retry(row, error)
             return
-        log.error("alert refused by Slack", extra={"channel": row.channel_id, "error": error, "event": row.event_key})
+        log.error("alert refused by Slack", extra={"channel": row.channel_id, "error": error, "alert": row.event_key})
         self.store.mark_dead(row.id, error=error)
 
     def _retry(self, row: OutboxRow, error: str) -> None:

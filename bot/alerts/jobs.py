@@ -2,7 +2,9 @@
 
 Each job reads what it needs, calls the pure detectors, and commits the new memory together with
 the outbox rows in one transaction, then wakes the courier. The jobs are plain coroutines: the
-scheduler calls them on the bot's loop, tests await them directly.
+scheduler calls them on the bot's loop, tests await them directly. They never raise: a database
+that cannot be written is logged by the store and, for the status poll, reported to the health model
+(a poll counts as successful once the page was read and what it said was saved).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from bot.alerts.courier import Courier
 from bot.alerts.own import Balance, Streak, watch_balance, watch_probes
 from bot.alerts.routing import route
 from bot.deepgram import auth_header
+from bot.errors import StoreError
+from bot.health import Health
 from bot.keys.live import call, project_list
 from bot.runtime.deps import Deps
 from bot.status.check import check_status, record_report
@@ -28,21 +32,47 @@ log = logging.getLogger(__name__)
 BALANCE_TIMEOUT_SECONDS = 10.0
 
 
+class _PollFailed(Exception):
+    """The status page could not be read; the message says why."""
+
+
 class Monitor:
-    def __init__(self, deps: Deps, courier: Courier) -> None:
+    def __init__(self, deps: Deps, courier: Courier, *, health: Health | None = None) -> None:
         self.deps = deps
         self.courier = courier
+        self.health = health
         # Its own client (own ETag cache): `/deepgram status` fetching the page must not make the
         # monitor see "304 unchanged" for a change it never diffed.
         self.statuspage = StatusPageClient(deps.http, deps.settings.deepgram_status_url)
 
     async def poll_status(self) -> list[Event]:
         """Fetch the status page; diff against memory; queue alerts for the subscribed channels."""
+        try:
+            events = await self._poll_status()
+        except _PollFailed as exc:
+            self._poll_failed(str(exc))
+            return []
+        except StoreError as exc:
+            self._poll_failed(f"what it read could not be saved: {exc.reason}")
+            return []
+        except Exception:
+            log.exception("status page poll failed unexpectedly")
+            self._poll_failed("an internal error (see the log)")
+            return []
+        if self.health is not None:
+            self.health.poll_succeeded()
+        return events
+
+    def _poll_failed(self, problem: str) -> None:
+        if self.health is not None:
+            self.health.poll_failed(problem)
+
+    async def _poll_status(self) -> list[Event]:
         store, settings = self.deps.store, self.deps.settings
         fetch = await self.statuspage.fetch_summary()
         if fetch.state == "error" or fetch.summary is None:
             log.warning("status page poll failed", extra={"problem": fetch.problem})
-            return []
+            raise _PollFailed(f"status page: {fetch.problem or 'could not be read'}")
         raw_prev = store.load_state("page")
         prev = PageMemory.from_json(raw_prev) if raw_prev else None
         recent = await self.statuspage.fetch_recent_incidents() if fetch.state == "fresh" and prev else []
@@ -54,6 +84,12 @@ class Monitor:
 
     async def run_probes(self) -> list[Event]:
         """Run the own probes (stored as history like `/deepgram status`) and alert on streaks."""
+        try:
+            return await self._run_probes()
+        except StoreError:
+            return []  # the store has logged why; the next run tries again
+
+    async def _run_probes(self) -> list[Event]:
         store, settings = self.deps.store, self.deps.settings
         report = await check_status(self.deps)
         record_report(self.deps, report)

@@ -18,9 +18,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.config import Settings
+from bot.errors import StoreError
 from bot.runtime.deps import Deps
 
 log = logging.getLogger(__name__)
+
+#: Bolt warns that `token` is unused whenever SLACK_BOT_TOKEN is in the environment and a client is
+#: given. We give the client (built with that very token) on purpose: the warning says nothing.
+_BOLT_TOKEN_WARNING = "As you gave `client` as well, `token` will be unused."
+
+
+class _DropBoltTokenWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != _BOLT_TOKEN_WARNING
 
 
 def create_web_client(
@@ -43,14 +53,20 @@ def create_web_client(
 
 def create_app(settings: Settings, deps: Deps) -> AsyncApp:
     """Build the Bolt app for `settings`; listeners get `deps`. Makes no network call."""
-    app = AsyncApp(
-        client=create_web_client(settings),
-        # Passed explicitly so Bolt never falls back to reading the environment itself. In Socket
-        # Mode requests arrive over an authenticated WebSocket and are not signed.
-        signing_secret=settings.slack_signing_secret or "",
-        request_verification_enabled=settings.transport == "http",
-        logger=logging.getLogger("slack_bolt.app"),
-    )
+    bolt_logger = logging.getLogger("slack_bolt.app")
+    quiet = _DropBoltTokenWarning()
+    bolt_logger.addFilter(quiet)
+    try:
+        app = AsyncApp(
+            client=create_web_client(settings),
+            # Passed explicitly so Bolt never falls back to reading the environment itself. In Socket
+            # Mode requests arrive over an authenticated WebSocket and are not signed.
+            signing_secret=settings.slack_signing_secret or "",
+            request_verification_enabled=settings.transport == "http",
+            logger=bolt_logger,
+        )
+    finally:
+        bolt_logger.removeFilter(quiet)
     app.middleware(_skip_redelivered_events(deps))
     app.error(_log_unhandled_error)
     handlers.register(app, deps)
@@ -62,7 +78,11 @@ def _skip_redelivered_events(deps: Deps) -> Any:
 
     async def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not deps.store.first_sighting(f"{body.get('team_id', '')}:{event_id}"):
+        try:
+            first = not event_id or deps.store.first_sighting(f"{body.get('team_id', '')}:{event_id}")
+        except StoreError:
+            first = True  # the store has logged why; answering twice beats not answering
+        if not first:
             log.info("redelivered event skipped", extra={"event_id": event_id})
             return BoltResponse(status=200, body="")
         await next()
@@ -73,6 +93,10 @@ def _skip_redelivered_events(deps: Deps) -> Any:
 
 async def _log_unhandled_error(error: Exception, body: dict[str, Any]) -> None:
     """Last resort for listener errors outside the command router (events, actions)."""
+    if isinstance(error, StoreError):
+        # Already logged by the store, with the reason; no traceback for an operational problem.
+        log.error("listener failed: the database is unavailable", extra={"request_type": body.get("type")})
+        return
     log.error(
         "listener failed",
         exc_info=error,

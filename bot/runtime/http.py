@@ -2,16 +2,19 @@
 
 `POST /slack/events` takes slash commands, Events API callbacks and interactivity alike;
 Bolt's request-verification middleware checks every signature (401 for forged, unsigned or
-stale requests) before any listener runs. `GET /healthz` is for the container's HEALTHCHECK.
+stale requests) before any listener runs. `GET /healthz` answers the bot's health report
+(`bot.health`) as JSON: 200 when every part is healthy, 503 otherwise.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from bot.runtime.deps import Deps
+from bot.health import HealthReport
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -31,7 +34,7 @@ def _plausibly_signed(request: web.Request) -> bool:
     return timestamp.isascii() and timestamp.isdigit() and signature.startswith("v0=")
 
 
-def build_web_app(app: AsyncApp, deps: Deps) -> web.Application:
+def build_web_app(app: AsyncApp, health: Callable[[], HealthReport]) -> web.Application:
     async def events(request: web.Request) -> web.Response:
         if not _plausibly_signed(request):
             return web.json_response({"error": "invalid request"}, status=401)
@@ -39,11 +42,8 @@ def build_web_app(app: AsyncApp, deps: Deps) -> web.Application:
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:
-        try:
-            deps.store.db.execute("SELECT 1").fetchone()
-        except Exception:
-            return web.json_response({"ok": False, "database": "unavailable"}, status=503)
-        return web.json_response({"ok": True})
+        report = health()
+        return web.json_response(report.to_json(), status=200 if report.ok else 503)
 
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, events)

@@ -7,6 +7,7 @@ plain coroutine function that tests await directly.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.alerts.jobs import Monitor
+from bot.errors import StoreError
 from bot.runtime.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -29,15 +31,29 @@ PROBE_HISTORY_DAYS = 30
 async def housekeeping(deps: Deps, *, now: float | None = None) -> int:
     """Forget event-dedup keys nobody will redeliver any more, and old probe runs; returns the count."""
     now = time.time() if now is None else now
-    removed = deps.store.forget_events_before(now - SEEN_EVENT_TTL_SECONDS)
-    removed += deps.store.forget_probe_runs_before(now - PROBE_HISTORY_DAYS * 86400)
+    try:
+        removed = deps.store.forget_events_before(now - SEEN_EVENT_TTL_SECONDS)
+        removed += deps.store.forget_probe_runs_before(now - PROBE_HISTORY_DAYS * 86400)
+    except StoreError:
+        return 0  # the store has logged why; the next run tries again
     if removed:
         log.info("housekeeping", extra={"removed": removed})
     return removed
 
 
+class _QuietCancelledJobs(logging.Filter):
+    """A job cancelled because the bot is stopping is no error, but APScheduler logs it with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+_QUIET_CANCELLED_JOBS = _QuietCancelledJobs()
+
+
 def build_scheduler(deps: Deps, monitor: Monitor) -> AsyncIOScheduler:
     """Create the scheduler; call `start()` from inside the running event loop."""
+    logging.getLogger("apscheduler.executors.default").addFilter(_QUIET_CANCELLED_JOBS)
     scheduler = AsyncIOScheduler(timezone="UTC")
     now = datetime.now(UTC)
     common: dict[str, Any] = {"replace_existing": True, "max_instances": 1, "coalesce": True}

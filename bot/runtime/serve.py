@@ -2,6 +2,11 @@
 
 Everything runs on one asyncio event loop. SIGTERM and SIGINT stop the bot cleanly: the
 transport closes first (no new requests), then the scheduler, then the database.
+
+A database that cannot be used is a configuration problem (`ConfigError`, exit status 2). A start
+that fails before the bot is ready removes the database file it created. Once ready, the bot keeps
+its health (`bot.health`) up to date and refreshes the heartbeat file (`bot.runtime.heartbeat`) that
+`deepgram-doctor healthcheck` reads; HTTP mode also answers `GET /healthz` with the same report.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import httpx
@@ -23,13 +29,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.courier import Courier
 from bot.alerts.jobs import Monitor
-from bot.config import Settings
+from bot.config import Settings, database_problem_text
 from bot.errors import ConfigError
+from bot.health import Health, HealthReport
 from bot.runtime.app import create_app, create_web_client
 from bot.runtime.deps import Deps
+from bot.runtime.heartbeat import HeartbeatFile
 from bot.runtime.http import EVENTS_PATH, build_web_app
 from bot.runtime.scheduler import build_scheduler
-from bot.store.db import Store
+from bot.store.db import Store, StoreOpenError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +56,15 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    store = Store.open(settings.db_path)
+    store = open_store(settings.db_path)
+    health = Health(
+        transport=settings.transport,
+        poll_every=settings.status_poll_seconds,
+        poll_stale_after=settings.health_poll_stale_seconds,
+        reconnect_grace=settings.health_reconnect_seconds,
+        database_path=store.path,
+    )
+    beat = Beat(health, store, settings)
     http = httpx.AsyncClient(headers={"User-Agent": USER_AGENT})
     deps = Deps.build(settings, store, http)
     app = create_app(settings, deps)
@@ -59,24 +75,92 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             create_web_client(settings, wait_on_rate_limit=False, session=slack_session),
             store,
             pace=settings.alert_pace_seconds,
+            health=health,
         )
         delivering = asyncio.create_task(courier.run(), name="courier")
-        scheduler = build_scheduler(deps, Monitor(deps, courier))
+        delivering.add_done_callback(lambda task: _courier_ended(task, health))
+        scheduler = build_scheduler(deps, Monitor(deps, courier, health=health))
         scheduler.start()
         try:
             if settings.transport == "socket":
-                await _run_socket_mode(app, settings, stop)
+                await _run_socket_mode(app, settings, stop, beat)
             else:
-                await _run_http(app, deps, settings, stop)
+                await _run_http(app, settings, stop, beat)
         finally:
             scheduler.shutdown(wait=False)
             courier.stop()
             await delivering
             await slack_session.close()
     finally:
+        beat.file.remove()
         await http.aclose()
-        store.close()
-        log.info("stopped")
+        if beat.started:
+            store.close()
+            log.info("stopped")
+        else:
+            # A failed start leaves no database file behind (unless it was there before).
+            store.discard()
+
+
+def open_store(path: str) -> Store:
+    """The configured database, or `ConfigError` saying why DEEPGRAM_DOCTOR_DB cannot be used."""
+    try:
+        return Store.open(path)
+    except StoreOpenError as exc:
+        raise ConfigError([database_problem_text(path, exc.reason)]) from None
+
+
+class Beat:
+    """While the bot runs: feeds the health model what must be sampled, and refreshes the heartbeat file."""
+
+    def __init__(self, health: Health, store: Store, settings: Settings) -> None:
+        self.health = health
+        self.store = store
+        self.interval = settings.health_interval_seconds
+        port = settings.port if settings.transport == "http" else None
+        self.file = HeartbeatFile(settings.health_file, interval=self.interval, port=port)
+        #: The transport is up ("ready" was logged): from here on a failure is no failed start.
+        self.started = False
+        self._unhealthy: list[str] = []
+
+    def report(self) -> HealthReport:
+        self.health.database(self.store.problem())
+        report = self.health.report()
+        self._log_change(report)
+        return report
+
+    def _log_change(self, report: HealthReport) -> None:
+        """One log line whenever the set of unhealthy parts changes (not one per heartbeat)."""
+        if report.unhealthy == self._unhealthy:
+            return
+        if report.unhealthy:
+            why = {name: report.parts[name].detail for name in report.unhealthy}
+            log.error("unhealthy", extra={"parts": ", ".join(report.unhealthy), "why": why})
+        else:
+            log.info("healthy again", extra={"was": ", ".join(self._unhealthy)})
+        self._unhealthy = report.unhealthy
+
+    async def run(self, stop: asyncio.Event, *, slack_connected: Callable[[], Awaitable[bool]] | None = None) -> None:
+        """Until `stop`: every interval, sample the Slack connection (Socket Mode) and write the heartbeat."""
+        self.started = True
+        while not stop.is_set():
+            if slack_connected is not None:
+                self.health.slack(await slack_connected(), "Socket Mode connected")
+            self.file.write(self.report())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval)
+
+
+def _courier_ended(task: asyncio.Task[None], health: Health) -> None:
+    if task.cancelled():
+        health.courier_stopped("cancelled")
+        return
+    error = task.exception()
+    if error is not None:
+        health.courier_stopped(f"crashed ({type(error).__name__})")
+        log.error("alert courier crashed", exc_info=error)
+    else:
+        health.courier_stopped("stopped")
 
 
 async def _check_bot_token(client: AsyncWebClient) -> None:
@@ -124,7 +208,7 @@ class DrainingSocketModeHandler(AsyncSocketModeHandler):
             await asyncio.wait_for(self._idle.wait(), timeout)
 
 
-async def _run_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
+async def _run_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Event, beat: Beat) -> None:
     assert settings.slack_app_token, "socket transport implies an app token"
     handler = DrainingSocketModeHandler(app, settings.slack_app_token)
     try:
@@ -134,17 +218,26 @@ async def _run_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Even
         raise ConfigError(
             [f"Slack refused the Socket Mode connection ({error}); check SLACK_APP_TOKEN (xapp-, connections:write)."]
         ) from None
+    except Exception as exc:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        raise StartupError(f"Could not open the Socket Mode connection ({type(exc).__name__}).") from None
     log.info("ready", extra={"transport": "socket"})
     try:
-        await stop.wait()
+        await beat.run(stop, slack_connected=handler.client.is_connected)
     finally:
         # Let envelopes already being handled send their acks before the socket goes away.
         await handler.drain(timeout=DRAIN_SECONDS)
+        # Stop reading first: otherwise the reader logs our own clean close as an error.
+        receiver = handler.client.message_receiver
+        if receiver is not None:
+            receiver.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await receiver
         await handler.close_async()  # type: ignore[no-untyped-call]
 
 
-async def _run_http(app: AsyncApp, deps: Deps, settings: Settings, stop: asyncio.Event) -> None:
-    runner = web.AppRunner(build_web_app(app, deps), access_log=None, shutdown_timeout=2.0)
+async def _run_http(app: AsyncApp, settings: Settings, stop: asyncio.Event, beat: Beat) -> None:
+    runner = web.AppRunner(build_web_app(app, beat.report), access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "0.0.0.0", settings.port)
@@ -152,7 +245,8 @@ async def _run_http(app: AsyncApp, deps: Deps, settings: Settings, stop: asyncio
             await site.start()
         except OSError as exc:
             raise StartupError(f"Cannot listen on port {settings.port} ({exc.strerror}).") from None
+        beat.health.slack(True, f"listening for Slack's requests on port {settings.port} ({EVENTS_PATH})")
         log.info("ready", extra={"transport": "http", "port": settings.port, "path": EVENTS_PATH})
-        await stop.wait()
+        await beat.run(stop)
     finally:
         await runner.cleanup()

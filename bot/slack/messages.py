@@ -38,6 +38,22 @@ HOME_FOOTER = "You can also write to me here, in the Messages tab."
 
 STATUS_CHECKING = "Checking Deepgram: status page and live probes, a few seconds…"
 STATUS_REPORT_GONE = "That report is no longer stored. Run `/deepgram status` again and share the new one."
+STATUS_NOT_SAVED = (
+    ":warning: I could not save this report to the history (my database is not writable right now); "
+    "the report is still shown, but it can't be posted to the channel. Please tell the admin who runs me."
+)
+
+# -- the bot's own database ---------------------------------------------------------------------------
+
+STORE_UNAVAILABLE = (
+    "I couldn't save that: my database is not writable right now, so nothing was changed. "
+    "Please tell the admin who runs me; `deepgram-doctor healthcheck` on my host says what is wrong."
+)
+
+
+def status_not_saved_cli(reason: str) -> str:
+    """`deepgram-doctor status` on a terminal, when only the history write failed."""
+    return f"could not save this check to the history ({reason}); the report is still shown."
 
 
 def shared_by(user_id: str) -> str:

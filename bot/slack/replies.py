@@ -11,9 +11,11 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+from bot.errors import StoreError
 from bot.keys import Notice, check_credential, mask, secrets_of
 from bot.runtime.deps import Deps
-from bot.slack.kit import Reply, escape
+from bot.slack import messages
+from bot.slack.kit import MAX_BLOCKS, Reply, context, escape
 from bot.slack.views.keys import notice_reply, render_key_check
 from bot.slack.views.status import report_blocks, report_fallback, status_actions
 from bot.status.check import check_status, record_report
@@ -24,11 +26,21 @@ log = logging.getLogger(__name__)
 
 
 async def status_reply(deps: Deps) -> Reply:
-    """Run the status check, store what is shown, and answer with the report and its buttons."""
+    """Run the status check, store what is shown, and answer with the report and its buttons.
+
+    When only the history write fails the finished report is still shown, with a note and without
+    "Post to channel" (which re-posts the stored copy)."""
     report = await check_status(deps)
     blocks = report_blocks(report)
     text = report_fallback(report)
-    run_id = record_report(deps, report, text=text, blocks=blocks)
+    try:
+        run_id = record_report(deps, report, text=text, blocks=blocks)
+    except StoreError as exc:
+        log.info("status checked, not saved", extra={"verdict": report.verdict.kind, "problem": exc.reason})
+        return Reply(
+            text=text,
+            blocks=[*blocks[: MAX_BLOCKS - 2], context(messages.STATUS_NOT_SAVED), status_actions(None, share=False)],
+        )
     log.info(
         "status checked",
         extra={"verdict": report.verdict.kind, "run_id": run_id, "elapsed_ms": report.probes.elapsed_ms},

@@ -2,7 +2,9 @@
 
 The parser turns `summary.json` into typed, UTC-normalised data and survives every quirk in
 statuspage.md §3: missing fields, `affected_components` null or unchanged, grouped names
-("GROUP - Child"), local time offsets, unknown enum values. The client makes conditional GETs
+("GROUP - Child"), local time offsets, unknown enum values. Fields of the wrong type (`"components": 5`,
+a number where an id belongs, nulls, dates out of range) are ignored like missing ones, and whatever
+JSON arrives the parser raises nothing but `SummaryFormatError`. The client makes conditional GETs
 (`If-None-Match` / `If-Modified-Since`) and treats 304 as "unchanged", returning the last
 summary it parsed.
 """
@@ -32,6 +34,12 @@ COMPONENT_SEVERITY = {
     "major_outage": 4,
 }
 UNRESOLVED_INCIDENT = frozenset({"investigating", "identified", "monitoring"})
+#: Ids are strings on Statuspage; a number is accepted as text, an absurd one is not an id.
+_MAX_NUMERIC_ID = 10**30
+
+
+class SummaryFormatError(ValueError):
+    """The body is not a Statuspage summary (or incident list): the parsers' only error."""
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -40,15 +48,33 @@ def parse_time(value: Any) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # junk, or a date that leaves the calendar once made UTC
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _text(value: Any, default: str = "") -> str:
     return value if isinstance(value, str) else default
+
+
+def _list(value: Any) -> list[Any]:
+    """A JSON array, or nothing (null, a number, a string, an object where an array belongs)."""
+    return value if isinstance(value, list) else []
+
+
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in _list(value) if isinstance(item, Mapping)]
+
+
+def _id(value: Any) -> str | None:
+    """An id as text: a non-empty string, or a sane integer; anything else is no id."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < _MAX_NUMERIC_ID:
+        return str(value)
+    return None
 
 
 @dataclass(frozen=True)
@@ -133,60 +159,80 @@ class Summary:
 
 
 def parse_summary(data: Any) -> Summary:
-    """Parse a `summary.json` body; raises `ValueError` only when it is not a Statuspage summary."""
+    """Parse a `summary.json` body; raises `SummaryFormatError` (a `ValueError`) only when it is not a
+    Statuspage summary, and never anything else, whatever JSON arrives."""
+    try:
+        return _summary(data)
+    except SummaryFormatError:
+        raise
+    except Exception as exc:  # a quirk nobody has seen yet: still "not a summary", not a crash
+        raise SummaryFormatError(f"unreadable summary ({type(exc).__name__})") from None
+
+
+def parse_incidents(data: Any) -> list[Incident]:
+    """Parse an `incidents.json` body; raises `SummaryFormatError` only."""
+    if not isinstance(data, Mapping):
+        raise SummaryFormatError("not a Statuspage incident list")
+    try:
+        return [_incident(i) for i in _mappings(data.get("incidents"))]
+    except Exception as exc:
+        raise SummaryFormatError(f"unreadable incident list ({type(exc).__name__})") from None
+
+
+def _summary(data: Any) -> Summary:
     if not isinstance(data, Mapping) or not isinstance(data.get("status"), Mapping):
-        raise ValueError("not a Statuspage summary")
+        raise SummaryFormatError("not a Statuspage summary")
     page: Mapping[str, Any] = data["page"] if isinstance(data.get("page"), Mapping) else {}
     status: Mapping[str, Any] = data["status"]
-    raw_components = [c for c in data.get("components") or [] if isinstance(c, Mapping) and c.get("id")]
-    names = {c["id"]: _text(c.get("name")) for c in raw_components}
-    components = tuple(
-        Component(
-            id=str(c["id"]),
-            name=_text(c.get("name"), str(c["id"])),
-            status=_text(c.get("status"), "operational"),
-            group_id=c.get("group_id") or None,
-            group_name=names.get(c.get("group_id") or "") or None,
-            is_group=bool(c.get("group")) or bool(c.get("components")),
-            description=_text(c.get("description")),
-            position=int(c["position"]) if isinstance(c.get("position"), int) else 0,
+    raw_components = [(cid, c) for c in _mappings(data.get("components")) if (cid := _id(c.get("id")))]
+    names = {cid: _text(c.get("name")) for cid, c in raw_components}
+    components = []
+    for cid, c in raw_components:
+        group_id = _id(c.get("group_id"))
+        position = c.get("position")
+        components.append(
+            Component(
+                id=cid,
+                name=_text(c.get("name"), cid),
+                status=_text(c.get("status"), "operational"),
+                group_id=group_id,
+                group_name=names.get(group_id or "") or None,
+                is_group=bool(c.get("group")) or bool(_list(c.get("components"))),
+                description=_text(c.get("description")),
+                position=position if isinstance(position, int) and abs(position) < _MAX_NUMERIC_ID else 0,
+            )
         )
-        for c in raw_components
-    )
     return Summary(
         page_name=_text(page.get("name"), "Status page"),
         page_url=_text(page.get("url")),
         updated_at=parse_time(page.get("updated_at")),
         indicator=_text(status.get("indicator"), "none"),
         description=_text(status.get("description")),
-        components=components,
-        incidents=tuple(_incident(i) for i in data.get("incidents") or [] if isinstance(i, Mapping)),
-        maintenances=tuple(_incident(m) for m in data.get("scheduled_maintenances") or [] if isinstance(m, Mapping)),
+        components=tuple(components),
+        incidents=tuple(_incident(i) for i in _mappings(data.get("incidents"))),
+        maintenances=tuple(_incident(m) for m in _mappings(data.get("scheduled_maintenances"))),
     )
 
 
 def _incident(raw: Mapping[str, Any]) -> Incident:
+    raw_updates = _mappings(raw.get("incident_updates"))
     updates = tuple(
         IncidentUpdate(
-            id=_text(u.get("id")),
+            id=_id(u.get("id")) or "",
             status=_text(u.get("status")),
             body=_text(u.get("body")),
             created_at=parse_time(u.get("created_at")),
             display_at=parse_time(u.get("display_at")) or parse_time(u.get("created_at")),
         )
-        for u in raw.get("incident_updates") or []
-        if isinstance(u, Mapping)
+        for u in raw_updates
     )
     # The incident's own `components` list is authoritative; `affected_components` is often
     # null or unchanged (quirk §3.1), so it is only a fallback.
-    component_ids = [c.get("id") for c in raw.get("components") or [] if isinstance(c, Mapping)]
-    if not component_ids:
-        for update in raw.get("incident_updates") or []:
-            for affected in (update.get("affected_components") if isinstance(update, Mapping) else None) or []:
-                if isinstance(affected, Mapping):
-                    component_ids.append(affected.get("code"))
+    component_ids = [_id(c.get("id")) for c in _mappings(raw.get("components"))]
+    if not any(component_ids):
+        component_ids = [_id(a.get("code")) for u in raw_updates for a in _mappings(u.get("affected_components"))]
     return Incident(
-        id=_text(raw.get("id")),
+        id=_id(raw.get("id")) or "",
         name=_text(raw.get("name"), "Untitled incident"),
         status=_text(raw.get("status")),
         impact=_text(raw.get("impact"), "none"),
@@ -198,7 +244,7 @@ def _incident(raw: Mapping[str, Any]) -> Incident:
         scheduled_for=parse_time(raw.get("scheduled_for")),
         scheduled_until=parse_time(raw.get("scheduled_until")),
         updates=updates,
-        component_ids=tuple(dict.fromkeys(str(c) for c in component_ids if c)),
+        component_ids=tuple(dict.fromkeys(c for c in component_ids if c)),
     )
 
 
@@ -255,7 +301,7 @@ class StatusPageClient:
             return done("error", response.status_code, f"answered HTTP {response.status_code}")
         try:
             summary = parse_summary(response.json())
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON (or absurdly nested), or not a summary
             return done("error", 200, "answered with something that is not a status summary")
         self._etag = response.headers.get("ETag")
         self._last_modified = response.headers.get("Last-Modified")
@@ -270,8 +316,8 @@ class StatusPageClient:
         """
         try:
             response = await self.http.get(self.base_url + INCIDENTS_PATH, timeout=self.timeout)
-            data = response.json() if response.status_code == 200 else None
-        except (httpx.HTTPError, ValueError):
+            if response.status_code != 200:
+                return []
+            return parse_incidents(response.json())
+        except (httpx.HTTPError, ValueError, RecursionError):
             return []
-        raw = data.get("incidents") if isinstance(data, Mapping) else None
-        return [_incident(i) for i in raw or [] if isinstance(i, Mapping)]

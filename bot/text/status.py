@@ -86,3 +86,8 @@ def report_json(report: StatusReport) -> dict[str, Any]:
         },
         "probes_elapsed_ms": report.probes.elapsed_ms,
     }
+
+
+def not_saved_text(reason: str) -> str:
+    """`deepgram-doctor status`, when only the history write failed."""
+    return f"could not save this check to the history ({reason}); the report is still shown."

@@ -1,4 +1,4 @@
-"""HTTP mode specifics: every request's signature is verified, url_verification, /healthz."""
+"""HTTP mode specifics: every request's signature is verified, url_verification (`/healthz`: test_health.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from simworld.botproc import free_port, run_to_exit
 from simworld.slack import FakeSlack
 from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 
@@ -90,17 +89,3 @@ async def test_url_verification(http_bot: RunningBot) -> None:
     status, body = await http_bot.driver.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
     assert status == 200
     assert json.loads(body) == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
-
-
-async def test_healthz(http_bot: RunningBot) -> None:
-    """GET /healthz answers 200 for the container health check, and the CLI check agrees."""
-    url = http_bot.driver.app_url
-    assert url
-    async with httpx.AsyncClient() as client:
-        response = await client.get(url.replace("/slack/events", "/healthz"))
-    assert response.status_code == 200 and response.json() == {"ok": True}
-    port = url.split(":")[2].split("/")[0]
-    status, output = await run_to_exit({"PORT": port}, "healthcheck")
-    assert (status, output.strip()) == (0, "healthy")
-    status, output = await run_to_exit({"PORT": str(free_port())}, "healthcheck")
-    assert (status, output.strip()) == (1, "unhealthy")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,10 +17,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts.courier import Courier
 from bot.alerts.jobs import Monitor
 from bot.config import Settings
+from bot.health import Health
 from bot.runtime.deps import Deps
 from bot.store.db import Store
 from simworld.slack import FakeSlack
 from simworld.statuspage import FakeStatusPage
+from tests.readonly import read_only
 
 
 @dataclass
@@ -266,7 +269,8 @@ async def test_pacing_per_channel(rig: Rig) -> None:
 
 async def test_own_probe_and_balance_alerts(rig: Rig, tmp_path: Path) -> None:
     """Two failed probe runs alert "degraded from here"; two good runs resolve it; low balance alerts once."""
-    from bot.probes import Clip
+    from bot.probes.run import Clip
+
     from simworld.deepgram import Clip as FakeClip
     from simworld.deepgram import FakeDeepgram
 
@@ -302,3 +306,69 @@ async def test_own_probe_and_balance_alerts(rig: Rig, tmp_path: Path) -> None:
         )
         assert recovered.thread_ts == degraded.ts
         probing.store.close()
+
+
+# -- health signals and a database that fails under the monitor ------------------------------------------
+
+
+def monitor_health(rig: Rig) -> Health:
+    health = Health(transport="socket", poll_every=60, poll_stale_after=180, reconnect_grace=60)
+    rig.monitor.health = health
+    return health
+
+
+async def test_poll_outcomes_feed_health(rig: Rig) -> None:
+    """A good poll, a failing page and a page with wrong types: the health model hears each, nothing raises."""
+    health = monitor_health(rig)
+    await rig.poll()
+    assert health.report().parts["status_poll"].detail.startswith("last successful poll 0 s ago")
+    rig.page.set_response("summary.json", status=503, body="<html>down</html>", times=None)
+    assert await rig.poll() == []
+    assert (
+        health.report()
+        .parts["status_poll"]
+        .detail.endswith("the latest attempt failed: status page: answered HTTP 503")
+    )
+    rig.page.clear_responses()
+    rig.page.set_response(
+        "summary.json",
+        status=200,
+        body=json.dumps({"status": {"indicator": "none"}, "components": 5, "incidents": 7}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert await rig.poll() == []
+    assert "failed" not in health.report().parts["status_poll"].detail
+
+
+async def test_poll_with_the_database_deleted(rig: Rig) -> None:
+    """The poll cannot save what it saw: it says so to the health model and raises nothing."""
+    health = monitor_health(rig)
+    assert rig.store.path
+    Path(rig.store.path).unlink()
+    rig.page.open_incident("Streaming errors", impact="major", components=("Streaming API",))
+    assert await rig.poll() == []
+    detail = health.report().parts["status_poll"].detail
+    assert detail.endswith(
+        "what it read could not be saved: the file was deleted while the bot was running "
+        "(restart the bot to start a new one)"
+    )
+    assert rig.store.problem() is not None
+
+
+async def test_courier_survives_a_read_only_database(rig: Rig) -> None:
+    """While the outbox cannot be written the courier keeps turning and posts nothing; afterwards each
+    alert goes out exactly once."""
+    health = Health(transport="socket", poll_every=60, poll_stale_after=180, reconnect_grace=60)
+    rig.courier.health, rig.courier.store_retry = health, 0.02
+    rig.page.open_incident("Streaming errors", impact="major", components=("Streaming API",))
+    assert [e.kind for e in await rig.monitor.poll_status()] == ["incident_opened"]  # queued, not yet sent
+    assert rig.store.path
+    with read_only(Path(rig.store.path)):
+        running = asyncio.create_task(rig.courier.run())
+        await asyncio.sleep(0.2)  # ten retry periods
+        assert not running.done() and health.report().parts["courier"].ok
+        assert all(rig.alerts(c) == [] for c in rig.channels)
+        rig.courier.stop()
+        await running
+    await rig.courier.drain()
+    assert all(len(rig.alerts(c)) == 1 for c in rig.channels)

@@ -68,3 +68,28 @@ async def test_timeout_and_unreachable(page: FakeStatusPage) -> None:
         await page.stop()
         gone = await StatusPageClient(http, f"http://127.0.0.1:{port}", timeout=0.5).fetch_summary()
         assert gone.state == "error" and (gone.problem or "").startswith("unreachable")
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        (b'{"status": {"indicator": "minor"}, "components": 5, "incidents": {"id": 1}}', "fresh"),
+        (b'{"status": {"indicator": "none"}, "components": [{"id": 1e999, "position": 1e999}]}', "fresh"),
+        (
+            b'{"status": {"indicator": "none"}, "incidents": [{"id": "i", "components": 5, "incident_updates": 7}]}',
+            "fresh",
+        ),
+        (b'{"status": {"indicator": "none"}, "components": [{"id": ' + b"9" * 5000 + b"}]}", "error"),
+        (b"[" * 100_000 + b"]" * 100_000, "error"),
+    ],
+    ids=["components-5", "infinities", "incident-fields", "huge-int", "deep-nesting"],
+)
+async def test_wrong_types_never_raise(page: FakeStatusPage, client: StatusPageClient, body: bytes, state: str) -> None:
+    """Whatever JSON the page sends, the client answers fresh (tolerated) or error, and raises nothing."""
+    page.set_response("summary.json", status=200, body=body, headers={"Content-Type": "application/json"})
+    fetched = await client.fetch_summary()
+    assert fetched.state == state
+    if state == "fresh":
+        assert fetched.summary is not None and fetched.summary.components == ()
+    else:
+        assert fetched.problem == "answered with something that is not a status summary"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import Settings
 from bot.errors import ConfigError
+from tests.readonly import read_only
 
 BOT = "xoxb-1111-2222-abcdefABCDEF"
 APP = "xapp-1-A111-2222-abcdef"
@@ -93,3 +96,70 @@ def test_deepgram_key_with_prefix_is_flagged() -> None:
             {"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "DEEPGRAM_API_KEY": "Token abcdef0123456789abcdef"}
         )
     assert "DEEPGRAM_API_KEY" in err.value.problems[0]
+
+
+def test_unusable_database_is_reported_with_the_other_problems(tmp_path: Path) -> None:
+    """A directory, a read-only file or a folder that cannot be made: a configuration problem, listed with the rest."""
+    (tmp_path / "afile").write_text("x")
+    env = {"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "PORT": "http"}
+    for db, reason in [
+        (str(tmp_path), "it is a directory"),
+        (str(tmp_path / "afile" / "dd.db"), f"its folder cannot be created: {tmp_path}/afile is not a folder"),
+    ]:
+        with pytest.raises(ConfigError) as err:
+            Settings.from_env({**env, "DEEPGRAM_DOCTOR_DB": db})
+        assert err.value.problems == [
+            "PORT must be a whole number, got 'http'.",
+            f"DEEPGRAM_DOCTOR_DB ({db!r}) cannot be used: {reason}. Point it at a file this user can create "
+            "and write, e.g. /data/deepgram-doctor.db.",
+        ]
+    existing = tmp_path / "dd.db"
+    existing.write_bytes(b"")
+    with read_only(existing), pytest.raises(ConfigError) as err:
+        Settings.from_env({**env, "PORT": "3000", "DEEPGRAM_DOCTOR_DB": str(existing)})
+    assert "cannot be used: it is read-only (this user cannot write it)" in err.value.problems[0]
+
+
+def test_database_checked_only_where_it_is_used(tmp_path: Path) -> None:
+    """`status` uses memory when DEEPGRAM_DOCTOR_DB is unset; `speak` and `healthcheck` never open it."""
+    assert Settings.from_env({}, slack=False, database="optional").db_path == ":memory:"
+    with pytest.raises(ConfigError):
+        Settings.from_env({"DEEPGRAM_DOCTOR_DB": str(tmp_path)}, slack=False, database="optional")
+    unused = Settings.from_env({"DEEPGRAM_DOCTOR_DB": str(tmp_path / "x.db")}, slack=False, database="unused")
+    assert unused.health_file == str(tmp_path / "x.db") + "-health.json"
+
+
+def test_health_settings() -> None:
+    """The heartbeat sits beside the database; the poll may be stale for 3 intervals (at least 30 s)."""
+    s = Settings.from_env({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "DEEPGRAM_DOCTOR_DB": "/data/dd.db"})
+    assert s.health_file == "/data/dd.db-health.json"
+    assert (s.health_interval_seconds, s.health_poll_stale_seconds, s.health_reconnect_seconds) == (10.0, 180.0, 60.0)
+    fast = Settings.from_env({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "STATUS_POLL_SECONDS": "1"})
+    assert fast.health_poll_stale_seconds == 30.0
+    custom = Settings.from_env(
+        {
+            "SLACK_BOT_TOKEN": BOT,
+            "SLACK_APP_TOKEN": APP,
+            "HEALTH_FILE": "/run/doctor/health.json",
+            "HEALTH_INTERVAL_SECONDS": "0.5",
+            "HEALTH_POLL_STALE_SECONDS": "2",
+            "HEALTH_RECONNECT_SECONDS": "5",
+        }
+    )
+    assert custom.health_file == "/run/doctor/health.json"
+    assert (custom.health_interval_seconds, custom.health_poll_stale_seconds, custom.health_reconnect_seconds) == (
+        0.5,
+        2.0,
+        5.0,
+    )
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "HEALTH_INTERVAL_SECONDS": "0"})
+    assert err.value.problems == ["HEALTH_INTERVAL_SECONDS must be between 0.05 and 300, got '0'."]
+
+
+def test_huge_values_are_clipped_in_problems() -> None:
+    """A megabyte pasted into a variable does not become a megabyte of error output."""
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "PORT": "9" * 1_000_000})
+    (problem,) = err.value.problems
+    assert problem.startswith("PORT must be a whole number, got '999") and len(problem) < 300

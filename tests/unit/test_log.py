@@ -61,3 +61,24 @@ def test_one_json_object_per_line(stream: io.StringIO) -> None:
     logging.getLogger("bot.test").warning("line one\nline two", extra={"count": 3})
     (entry,) = lines(stream)
     assert entry["event"] == "line one\nline two" and entry["count"] == 3
+
+
+def test_an_extra_named_like_a_key_keeps_the_message(stream: io.StringIO) -> None:
+    """`extra={"event": …}` (the courier logs alert keys) is written beside the message, not over it."""
+    logging.getLogger("bot.test").error("alert refused by Slack", extra={"event": "incident:x:opened", "level": 1})
+    (entry,) = lines(stream)
+    assert entry["event"] == "alert refused by Slack" and entry["level"] == "error"
+    assert entry["extra_event"] == "incident:x:opened" and entry["extra_level"] == 1
+
+
+def test_user_supplied_values_are_clipped(stream: io.StringIO) -> None:
+    """A 1 MB subcommand name or message does not become a 1 MB log line; secrets are masked before clipping."""
+    huge = "x" * 1_000_000
+    log = logging.getLogger("bot.test")
+    log.warning("response_url refused the reply", extra={"subcommand": huge, "count": 10**5000, "n": 7})
+    log.info("said %s", huge + DG_KEY)
+    first, second = lines(stream)
+    assert first["subcommand"] == "x" * 500 + "… [999,500 more characters]"
+    assert first["count"] == "<a very large number>" and first["n"] == 7
+    assert str(second["event"]).startswith("said xxx") and len(str(second["event"])) < 2100
+    assert len(stream.getvalue()) < 5000 and DG_KEY not in stream.getvalue()

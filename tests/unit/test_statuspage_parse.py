@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.statuspage.page import parse_summary, parse_time
+from bot.statuspage.page import SummaryFormatError, parse_summary, parse_time
 
 
 def _examples(reference_data: Path) -> list[Path]:
@@ -146,10 +146,14 @@ def test_backdated_update_ordering() -> None:
     assert parsed.latest_update is not None and parsed.latest_update.id == "late-listed-first"
 
 
-@pytest.mark.parametrize("body", [None, [], {"page": {}}, {"status": "major"}, "<!DOCTYPE html>"])
+@pytest.mark.parametrize(
+    "body",
+    [None, [], {"page": {}}, {"status": "major"}, "<!DOCTYPE html>", 5, 10**5000],
+    ids=["null", "list", "no-status", "status-text", "html", "number", "huge-number"],
+)
 def test_not_a_summary(body: Any) -> None:
-    """HTML, lists and half bodies are rejected with ValueError rather than misread."""
-    with pytest.raises(ValueError):
+    """HTML, lists, numbers and half bodies are rejected with the parser's own error rather than misread."""
+    with pytest.raises(SummaryFormatError):
         parse_summary(body)
 
 
@@ -159,3 +163,95 @@ def test_parse_time_variants() -> None:
     assert parse_time("2026-11-24T03:00:00-07:00") == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     assert parse_time("2026-11-24T10:00:00") == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     assert parse_time("yesterday") is None and parse_time(None) is None and parse_time(17) is None
+
+
+def test_wrong_types_are_ignored_like_missing_fields() -> None:
+    """`"components": 5`, ids that are not ids, absurd numbers and dates: skipped, the rest still parsed."""
+    summary = parse_summary(
+        _summary(
+            components=5,
+            incidents={"id": "x"},
+            scheduled_maintenances=[
+                5,
+                None,
+                {
+                    "id": 10**5000,
+                    "name": ["not", "text"],
+                    "status": None,
+                    "components": [{"id": {"nested": 1}}, {"id": 42}],
+                    "incident_updates": [{"id": 7, "display_at": "9999-12-31T23:59:59-05:00"}],
+                    "scheduled_for": 1e308,
+                },
+            ],
+        )
+    )
+    assert summary.indicator == "minor" and summary.components == () and summary.incidents == ()
+    (window,) = summary.maintenances
+    assert window.id == "" and window.name == "Untitled incident" and window.status == ""
+    assert window.component_ids == ("42",) and window.scheduled_for is None
+    (update,) = window.updates
+    assert update.id == "7" and update.display_at is None
+    components = parse_summary(
+        _summary(components=[{"id": 10**5000}, {"id": "c", "position": 10**5000, "group_id": [1], "components": 5}])
+    ).components
+    assert [(c.id, c.position, c.group_id, c.is_group) for c in components] == [("c", 0, None, False)]
+
+
+_WRONG: list[Any] = [5, -1, 10**5000, 1e308, float("inf"), None, True, "", "text", [], {}, [5, None, "x"], {"id": []}]
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _paths(child, (*path, index))
+    return found
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+def test_no_value_anywhere_makes_the_parser_raise_anything_else() -> None:
+    """Every field of a full summary, replaced by every wrong type: a Summary or SummaryFormatError, nothing else."""
+    incident = {
+        "id": "inc1",
+        "name": "Elevated latency",
+        "status": "investigating",
+        "impact": "minor",
+        "shortlink": "https://stspg.io/x",
+        "created_at": "2026-11-24T10:00:00Z",
+        "components": [{"id": "str000000001", "name": "Streaming API"}],
+        "incident_updates": [
+            {
+                "id": "u1",
+                "status": "investigating",
+                "body": "Looking",
+                "created_at": "2026-11-24T10:00:00Z",
+                "display_at": "2026-11-24T10:00:00Z",
+                "affected_components": [{"code": "str000000001", "new_status": "degraded_performance"}],
+            }
+        ],
+    }
+    maintenance = {**incident, "id": "m1", "scheduled_for": "2026-11-25T10:00:00Z", "scheduled_until": None}
+    base = _summary(incidents=[incident], scheduled_maintenances=[maintenance])
+    base["page"]["updated_at"] = "2026-11-24T10:00:00Z"
+    base["components"][1]["position"] = 2
+    outcomes = {"parsed": 0, "refused": 0}
+    for path in _paths(base):
+        for wrong in _WRONG:
+            try:
+                parse_summary(_replaced(base, path, wrong))
+                outcomes["parsed"] += 1
+            except SummaryFormatError:
+                outcomes["refused"] += 1
+    # Only a `status` that is not an object is refused; everything else is read around.
+    assert outcomes["refused"] == sum(1 for wrong in _WRONG if not isinstance(wrong, dict))
+    assert outcomes["parsed"] > 800
