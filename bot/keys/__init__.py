@@ -1,11 +1,15 @@
 """`/deepgram check-key`: does this Deepgram key (or temporary token) work, and if not, why.
 
 `check_credential()` reads a pasted credential (`paste`), asks Deepgram about it (`live`), and
-turns the answers into a checklist (`offline`, `checklist`, `token`, ordered by `check`). What
-it returns is a `KeyCheck` of `Check` lines whose words are `Prose`; `bot.slack.views.keys`
-renders them. Nothing in this package logs or returns more of a credential than `…abcd`.
+turns the answers into a checklist (`offline`, `checklist`, `identity`, `token`, ordered by
+`check`). What a key may do is read from documented calls and their status codes only
+(`capabilities`); its scopes and expiry only from documented records, or from the undocumented
+`GET /v1/auth/token` when its shape is recognised (`records`, `facts`). What it returns is a
+`KeyCheck` of `Check` lines whose words are `Prose`; `bot.slack.views.keys` renders them.
+Nothing in this package logs or returns more of a credential than `…abcd`.
 """
 
+from bot.keys.capabilities import Capabilities, Capability, read_capabilities
 from bot.keys.check import (
     EMPTY_PASTE,
     NO_KEY,
@@ -27,6 +31,8 @@ __all__ = [
     "TOO_LONG",
     "ApiKeyFacts",
     "Call",
+    "Capabilities",
+    "Capability",
     "Check",
     "CheckState",
     "Cleanup",
@@ -48,5 +54,6 @@ __all__ = [
     "mask",
     "parse_pasted",
     "project_list",
+    "read_capabilities",
     "secrets_of",
 ]

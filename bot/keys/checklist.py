@@ -1,9 +1,11 @@
-"""Checklist lines from what Deepgram answered about an API key: accepted, projects, scopes, balances, grants.
+"""Checklist lines from what Deepgram answered about an API key: accepted, projects, balances, keys, grants.
 
 Pure functions from `bot.keys.live` facts to `Check` lines; `bot.keys.check` puts them in order
-after the offline ones. Every failure carries its next step and the playbook (`topic`) that
-explains it. Anything that came from Deepgram (project names, key comments, scopes, error text)
-is a plain value in the `Prose`, so it is never read as markup.
+after the offline ones. What the key may do is read from documented calls only
+(`bot.keys.capabilities`); its scopes and expiry are `bot.keys.identity`'s lines. Every failure
+carries its next step and the playbook (`topic`) that explains it. Anything that came from
+Deepgram (project names, key comments, scopes, error text) is a plain value in the `Prose`, so it
+is never read as markup.
 """
 
 from __future__ import annotations
@@ -11,24 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.keys.facts import (
-    KeyRecord,
-    balance_items,
-    balance_totals,
-    key_from_details,
-    key_from_listing,
-    listed_key_count,
-)
+from bot.keys.capabilities import Capability, read_capabilities
+from bot.keys.facts import balance_items, balance_totals, own_record
+from bot.keys.identity import identity_checks
 from bot.keys.live import ApiKeyFacts, Call, ProjectFacts, lacks_permission, project_list
 from bot.keys.result import RECOPY, RETRY, Check, deepgram_said
-from bot.prose import Prose, clip, code, strong
+from bot.prose import Prose, clip, strong
 from bot.topics import Topic
-from bot.units import format_duration
 
 LOW_BALANCE_USD = 10.0
-EXPIRY_WARNING_DAYS = 7
 MAX_NAMED_PROJECTS = 10
-ROLES = ("owner", "admin", "member")
+MANAGING_ROLES = ("admin", "owner")
+KEEP_ON_SERVERS = " Keep it on servers; apps that only transcribe or speak need no more than the Member role."
 
 CREDITS = Prose.of(
     "Add credit in the Deepgram console (Billing). The $200 signup credit usually expires (about a year) "
@@ -41,12 +37,15 @@ def api_key_checks(facts: ApiKeyFacts, *, now: datetime, api_url: str) -> list[C
     listed = project_list(facts.projects)
     if listed is None:
         if lacks_permission(facts.projects):
-            checks.extend(_identity_checks(facts, now))
+            checks.extend(identity_checks(facts, now))
             checks.extend(grant_check(g) for g in (facts.grant,) if g is not None)
         return checks
     checks.append(projects_check(facts.project_names, examined=len(facts.project_facts)))
-    checks.extend(_identity_checks(facts, now))
+    checks.extend(identity_checks(facts, now))
     checks.extend(balance_check(p) for p in facts.project_facts)
+    record = own_record(facts)
+    manage = key_management_check(read_capabilities(facts).manage_keys, record.scopes if record else None)
+    checks.extend(c for c in (manage,) if c is not None)
     checks.extend(grant_check(g) for g in (facts.grant,) if g is not None)
     return checks
 
@@ -134,92 +133,6 @@ def projects_check(names: Sequence[str], *, examined: int) -> Check:
     return Check("pass", label, text)
 
 
-def _identity_checks(facts: ApiKeyFacts, now: datetime) -> list[Check]:
-    """Scopes and expiry: from the key's own details, else matched in a project's key list."""
-    record = key_from_details(facts.token_details)
-    if record is None or record.scopes is None:
-        key_id = record.api_key_id if record else None
-        for project in facts.project_facts:
-            found = key_from_listing(project.keys, key_id)
-            if found is not None:
-                record = found
-                break
-    if record is not None and record.scopes is not None:
-        return [scopes_check(record), expiry_check(record, now)]
-    return [unknown_scopes_check(facts.project_facts)]
-
-
-def scopes_check(record: KeyRecord) -> Check:
-    label = "Scopes"
-    scopes = record.scopes or ()
-    shown = Prose.join((Prose((code(s),)) for s in scopes), ", ") or Prose.plain("none")
-    named = Prose.of(" (comment “{comment}”)", comment=clip(record.comment, 80)) if record.comment else Prose()
-    role = next((r for r in ROLES if r in scopes), None)
-    if role is None and "usage:write" not in scopes:
-        return Check(
-            "warn",
-            label,
-            Prose.of(
-                "{shown}{named}: no role and no `usage:write`, so it cannot transcribe or speak.",
-                shown=shown,
-                named=named,
-            ),
-            Prose.of("Create a key with the Member role (or at least `usage:write`) for the apps that call Deepgram."),
-            Topic.FORBIDDEN,
-        )
-    return Check("pass", label, shown + named + ".")
-
-
-def expiry_check(record: KeyRecord, now: datetime) -> Check:
-    label = "Expiry"
-    if record.expiration is None:
-        return Check("pass", label, Prose.of("Deepgram shows no expiry date for it."))
-    when = record.expiration.strftime("%Y-%m-%d %H:%M UTC")
-    left = (record.expiration - now).total_seconds()
-    if left <= 0:
-        return Check("fail", label, Prose.of("Expired on {when}.", when=when), RECOPY, Topic.UNAUTHORIZED)
-    if left < EXPIRY_WARNING_DAYS * 86400:
-        return Check(
-            "warn",
-            label,
-            Prose.of(
-                "Expires in {left} ({when}); after that Deepgram answers 401.", left=format_duration(left), when=when
-            ),
-            Prose.of("Create a replacement key and switch your apps over before then."),
-            Topic.UNAUTHORIZED,
-        )
-    return Check("pass", label, Prose.of("Expires on {when} (in {left}).", when=when, left=format_duration(left)))
-
-
-def unknown_scopes_check(projects: Sequence[ProjectFacts]) -> Check:
-    label = "Scopes"
-    if any(p.keys.status in (401, 403) for p in projects):
-        return Check(
-            "info",
-            label,
-            Prose.of("Can't see its own scopes (needs admin): Deepgram does not list a project's keys to this key."),
-            Prose.of(
-                "A project admin or owner can look it up under API Keys in the Deepgram console (Deepgram never "
-                "shows a key's secret, so look for its comment and creation date)."
-            ),
-        )
-    listing = next((p.keys for p in projects if p.keys.ok), None)
-    if listing is not None:
-        count = listed_key_count(listing)
-        return Check(
-            "info",
-            label,
-            Prose.of(
-                "The project has {count} key{s}, but Deepgram never returns a key's secret and did not say which "
-                "one this is, so its scopes are unknown.",
-                count=count,
-                s=_plural(count),
-            ),
-        )
-    reason = next((p.keys.failure for p in projects if p.keys.failure), None)
-    return Check("warn", label, Prose.of("Could not read its scopes{reason}.", reason=f": {reason}" if reason else ""))
-
-
 def balance_check(project: ProjectFacts) -> Check:
     label = f"Balance of {clip(project.name, 60)}"
     answer = project.balances
@@ -265,6 +178,40 @@ def _balance_amounts(label: str, totals: dict[str, float]) -> Check:
 
 def _money(amount: float, units: str) -> str:
     return f"${amount:,.2f}" if units == "usd" else f"{amount:,.2f} {units}"
+
+
+def key_management_check(manage: Capability, scopes: Sequence[str] | None = None) -> Check | None:
+    """`GET …/keys` answered 200 or refused: may it manage the project's keys? None when it was not asked.
+
+    A 200 is read as admin- or owner-level access, except when the key's own scopes (from a documented
+    record, or recognised token details) name neither role: then only the 200 itself is stated.
+    """
+    label = "Key management"
+    answer = manage.answer
+    if answer is None:
+        return None
+    if manage.able:
+        listed = Prose.of("It can list the project's API keys (`GET …/keys` answered {status})", status=answer.status)
+        if scopes is not None and not any(r in scopes for r in MANAGING_ROLES):
+            return Check("pass", label, listed + ".")
+        return Check("pass", label, listed + ": admin- or owner-level access." + KEEP_ON_SERVERS)
+    if manage.able is False:
+        text = Prose.of(
+            "It may not list the project's API keys ({status}{said}), so it is not an admin or owner key; "
+            "transcription and speech do not need that.",
+            status=answer.status,
+            said=deepgram_said(answer),
+        )
+        return Check("info", label, text)
+    reason = Prose.plain(answer.failure) if answer.failure else Prose.of("Deepgram answered {s}", s=answer.status)
+    # Information: only this side question went unanswered (the Scopes line warns when that hides its scopes).
+    return Check(
+        "info",
+        label,
+        Prose.of("Could not tell whether it may manage keys ({reason}).", reason=reason + deepgram_said(answer)),
+        RETRY,
+        answer.topic or (Topic.RATE_LIMITED if answer.status == 429 else Topic.SERVER_ERROR),
+    )
 
 
 def grant_check(grant: Call) -> Check:

@@ -1,75 +1,61 @@
 """Reading what Deepgram answered about a key: its own record (scopes, comment, expiry) and balances.
 
 Deepgram's answers are read loosely: a field of the wrong type is treated as absent, never as an
-error. Nothing here judges; `bot.keys.checklist` turns these facts into checklist lines.
+error. Which answer may say what is `bot.keys.records`' business: scopes and expiry come from the
+documented key routes, and from `GET /v1/auth/token` only when its undocumented body has a shape
+we recognise. Nothing here judges; `bot.keys.checklist` turns these facts into checklist lines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from bot.keys.live import Call
-from bot.units import parse_time
+from bot.keys.live import ApiKeyFacts, Call
+from bot.keys.records import KeyRecord, combine, from_key, from_listing, from_token_details, listed_keys
 
-
-@dataclass(frozen=True)
-class KeyRecord:
-    """What Deepgram shows about the key itself (never its secret)."""
-
-    api_key_id: str | None
-    scopes: tuple[str, ...] | None
-    comment: str | None = None
-    expiration: datetime | None = None
+__all__ = [
+    "KeyRecord",
+    "balance_items",
+    "balance_totals",
+    "key_from_details",
+    "key_from_listing",
+    "listed_key_count",
+    "own_record",
+]
 
 
 def key_from_details(details: Call | None) -> KeyRecord | None:
-    """`GET /v1/auth/token`'s answer; its shape is undocumented (deepgram.md §1.3), so read it loosely."""
-    if details is None or not details.ok or not isinstance(details.body, dict):
+    """`GET /v1/auth/token`'s answer, when its (undocumented, deepgram.md §1.3) shape is recognised."""
+    if details is None or not details.ok:
         return None
-    body = details.body
-    item = body.get("api_key") if isinstance(body.get("api_key"), dict) else body
-    return _key_record(item)
+    return from_token_details(details.body)
 
 
 def key_from_listing(keys: Call, api_key_id: str | None) -> KeyRecord | None:
     """The key with this id in a `GET …/keys` answer (the listing never shows secrets, so an id is needed)."""
-    if api_key_id is None or not keys.ok or not isinstance(keys.body, dict):
-        return None
-    for entry in keys.body.get("api_keys") or []:
-        item = entry.get("api_key") if isinstance(entry, dict) else None
-        if isinstance(item, dict) and item.get("api_key_id") == api_key_id:
-            return _key_record(item)
-    return None
+    return from_listing(keys.body, api_key_id) if keys.ok else None
+
+
+def own_record(facts: ApiKeyFacts) -> KeyRecord | None:
+    """Everything Deepgram said about the key itself, most trusted source first.
+
+    The documented per-key record (`GET …/keys/{key_id}`), then its entry in a project's key list,
+    then `/v1/auth/token`'s details. Only the details can say which listed key this is: without a
+    recognised shape there, the key lists cannot be used either.
+    """
+    told = key_from_details(facts.token_details)
+    key_id = told.api_key_id if told else None
+    listed = next((found for p in facts.project_facts if (found := key_from_listing(p.keys, key_id)) is not None), None)
+    own = facts.own_key
+    documented = from_key(own.body) if own is not None and own.ok else None
+    if documented is not None and documented.api_key_id != key_id:
+        documented = None  # not the key it was asked for
+    return combine(documented, listed, told)
 
 
 def listed_key_count(keys: Call) -> int:
     """How many keys a `GET …/keys` answer lists (0 when it is not a listing)."""
-    if not isinstance(keys.body, dict):
-        return 0
-    return len(keys.body.get("api_keys") or [])
-
-
-def _key_record(item: Any) -> KeyRecord | None:
-    if not isinstance(item, dict):
-        return None
-    key_id = item.get("api_key_id")
-    record = KeyRecord(
-        api_key_id=key_id if isinstance(key_id, str) else None,
-        scopes=_strings(item.get("scopes")),
-        comment=_text(item.get("comment")),
-        expiration=parse_time(item.get("expiration_date") or item.get("expiration")),
-    )
-    return record if record.api_key_id or record.scopes is not None else None
-
-
-def _strings(value: Any) -> tuple[str, ...] | None:
-    return tuple(s for s in value if isinstance(s, str)) if isinstance(value, list) else None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    return len(listed_keys(keys.body))
 
 
 def balance_items(balances: Call) -> list[Any] | None:

@@ -8,9 +8,11 @@ nowhere else: it is not logged, stored, or put into any field of what is returne
 Which calls (deepgram.md §1.2, §1.3, §3.2):
 
 * API key: `GET /v1/projects` (accepted? which projects), then at the same time
-  `GET /v1/auth/token` (details of the key itself, undocumented shape), `POST /v1/auth/grant`
-  with a 1-second ttl (may it mint temporary tokens? the token is dropped at once), and per
-  project `GET …/keys` (scopes; a Member key may be refused) and `GET …/balances`.
+  `POST /v1/auth/grant` with a 1-second ttl (may it mint temporary tokens? the token is dropped at
+  once), per project `GET …/keys` (may it manage keys? 200 or refused) and `GET …/balances` (may it
+  read billing?), and `GET /v1/auth/token` (details of the key itself; undocumented shape, used
+  only when recognised, `bot.keys.records`). When those details name the key and a key list shows
+  that id, `GET …/keys/{key_id}`: the key's documented record (scopes, expiry).
 * Temporary token (JWT): it cannot read management APIs, so `POST /v1/listen` with an empty body:
   a 400 about the missing audio means the token got past authentication, a 401 that it did not.
   Nothing is transcribed, so nothing is billed.
@@ -21,13 +23,15 @@ Which calls (deepgram.md §1.2, §1.3, §3.2):
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from bot.deepgram import DeepgramError, parse_error, transport_failure
+from bot.keys.records import from_listing, from_token_details
 from bot.topics import Topic
 
 # Projects examined in detail (keys, balances); a key reaching more is rare, the rest are only named.
@@ -126,6 +130,8 @@ class ApiKeyFacts:
     project_facts: tuple[ProjectFacts, ...] = ()
     #: every project the key reaches, by name, in Deepgram's order (also those not examined)
     project_names: tuple[str, ...] = ()
+    #: `GET /v1/projects/{id}/keys/{key_id}` for the key itself, when its id could be found
+    own_key: Call | None = None
 
 
 @dataclass(frozen=True)
@@ -165,12 +171,13 @@ async def check_api_key(
     details, granted, *per_project = await asyncio.gather(
         get("/v1/auth/token"),
         grant,
-        *(get(f"/v1/projects/{pid}/{what}") for pid, _ in examined for what in ("keys", "balances")),
+        *(get(f"/v1/projects/{quote(pid, safe='')}/{what}") for pid, _ in examined for what in ("keys", "balances")),
     )
     facts = tuple(
         ProjectFacts(pid, name, keys=per_project[2 * i], balances=per_project[2 * i + 1])
         for i, (pid, name) in enumerate(examined)
     )
+    own_path = own_key_path(details, facts)
     return ApiKeyFacts(
         projects=projects,
         as_pasted=demo,
@@ -179,7 +186,19 @@ async def check_api_key(
         grant=_drop_token(granted),
         project_facts=facts,
         project_names=tuple(name for _, name in listed or []),
+        own_key=await get(own_path) if own_path else None,
     )
+
+
+def own_key_path(details: Call, projects: Sequence[ProjectFacts]) -> str | None:
+    """`/v1/projects/{id}/keys/{key_id}` for the key itself: its id from recognised token details, in a key list."""
+    told = from_token_details(details.body) if details.ok else None
+    key_id = told.api_key_id if told else None
+    for project in projects:
+        if project.keys.ok and from_listing(project.keys.body, key_id) is not None:
+            # Both ids came from Deepgram's answers: quoted, so they stay one path segment each.
+            return f"/v1/projects/{quote(project.project_id, safe='')}/keys/{quote(key_id or '', safe='')}"
+    return None
 
 
 def _drop_token(granted: Call) -> Call:

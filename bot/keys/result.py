@@ -66,5 +66,3 @@ def deepgram_said(answer: Call) -> Prose:
     """`: “<Deepgram's error message>”`, to put after a status code; empty when Deepgram said nothing."""
     message = answer.error.message if answer.error else None
     return Prose.of(": “{message}”", message=clip(message, 160)) if message else Prose()
-
-

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -280,8 +281,38 @@ async def grant(request: web.Request) -> web.Response:
     return json_response(request, {"access_token": token, "expires_in": expires})
 
 
+#: The body of `GET /v1/auth/token`. Its success shape is undocumented (deepgram.md §1.3: "a JSON response
+#: with details about your key", absent from the 2026 OAS, typed `{[key: string]: unknown}` by the JS SDK),
+#: so every variant below is a guess, on purpose: the bot must not depend on any one of them.
+#: "wrapped": project, member and the key's fields under `api_key` (shaped like `GET …/keys/{key_id}`);
+#: "flat": the key's fields at the top level; "minimal": only `api_key_id`; "empty": `{}`;
+#: "unknown": plausible JSON under names the bot does not read; or a callable (key, project) → any JSON.
+TokenDetailsShape = Literal["wrapped", "flat", "minimal", "empty", "unknown"] | Callable[[ApiKey, Project], Any]
+
+
+def token_details_body(shape: TokenDetailsShape, key: ApiKey, project: Project) -> Any:
+    """One guessed answer to `GET /v1/auth/token` for `key` (never its secret)."""
+    if callable(shape):
+        return shape(key, project)
+    fields = _key_json(key, full=True)
+    if shape == "wrapped":
+        return {
+            "project": {"project_id": project.project_id, "name": project.name},
+            "member": {"member_id": key.member.member_id, "email": key.member.email},
+            "api_key": fields,
+        }
+    if shape == "flat":
+        return {**fields, "project_id": project.project_id, "member_id": key.member.member_id}
+    if shape == "minimal":
+        return {"api_key_id": key.api_key_id}
+    if shape == "unknown":
+        expires = iso(key.expiration) if key.expiration is not None else None
+        return {"valid": True, "key": {"id": key.api_key_id, "permissions": list(key.scopes), "expires_at": expires}}
+    return {}
+
+
 async def token_details(request: web.Request) -> web.Response:
-    """`GET /v1/auth/token` → details of the key. The real shape is undocumented (§1.3): ours mirrors keys."""
+    """`GET /v1/auth/token` → details of the key, in the shape the `token_details_shape` knob picks (§1.3)."""
     dg = fake_of(request)
     if not dg.token_details_enabled:
         # As if the route were gone (it is not in the 2026 OAS): aiohttp's own 404 text, like any unknown path.
@@ -291,12 +322,4 @@ async def token_details(request: web.Request) -> web.Response:
         return error_response(request, auth)
     assert isinstance(auth, Authed)
     key = auth.key
-    project = dg.projects[key.project_id]
-    return json_response(
-        request,
-        {
-            "project": {"project_id": project.project_id, "name": project.name},
-            "member": {"member_id": key.member.member_id, "email": key.member.email},
-            "api_key": _key_json(key, full=True),
-        },
-    )
+    return json_response(request, token_details_body(dg.token_details_shape, key, dg.projects[key.project_id]))

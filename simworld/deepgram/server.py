@@ -21,6 +21,7 @@ from .flux import handle_flux
 from .knobs_realtime import AgentKnobs, FluxKnobs, SpeakWsKnobs
 from .listen import handle_listen
 from .manage import (
+    TokenDetailsShape,
     get_balance,
     get_key,
     get_model,
@@ -129,6 +130,9 @@ class FakeDeepgram(_server.LoopbackServer):
         #: answer `GET /v1/auth/token` (documented only as a key test and absent from the 2026 OAS, §1.3);
         #: False answers it like an unknown path (404)
         self.token_details_enabled: bool = True
+        #: the body of a successful `GET /v1/auth/token`: undocumented (§1.3), so it varies among guesses
+        #: ("wrapped", "flat", "minimal", "empty", "unknown", or a callable; see `manage.TokenDetailsShape`)
+        self.token_details_shape: TokenDetailsShape = "wrapped"
         #: the API port also serves `/v1/agent/…`, as a regional host (`api.eu.deepgram.com`) does (realtime §4)
         self.agent_on_api_host: bool = False
         #: open sockets allowed per route ("agent", "listen_v2", "speak_ws") before 429 on the upgrade

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from simworld.deepgram import FakeDeepgram
+from simworld.deepgram.manage import TokenDetailsShape
 
 
 @pytest.fixture
@@ -63,3 +64,27 @@ async def test_token_details_can_be_switched_off(dg: FakeDeepgram, client: httpx
     assert resp.status_code == 404 and resp.headers["content-type"].startswith("text/plain")
     assert resp.headers["dg-request-id"]
     assert (await client.post("/v1/auth/grant", headers=tok(dg.api_key))).status_code == 200
+
+
+async def test_token_details_shape_varies_the_undocumented_answer(dg: FakeDeepgram, client: httpx.AsyncClient) -> None:
+    """token_details_shape: the guessed bodies of GET /v1/auth/token (§1.3); none holds the secret."""
+    key_id = dg.key_info(dg.api_key).api_key_id
+    bodies = {}
+    shapes: tuple[TokenDetailsShape, ...] = ("wrapped", "flat", "minimal", "empty", "unknown")
+    for shape in shapes:
+        dg.token_details_shape = shape
+        resp = await client.get("/v1/auth/token", headers=tok(dg.api_key))
+        assert resp.status_code == 200 and dg.api_key not in resp.text
+        bodies[shape] = resp.json()
+    assert bodies["wrapped"]["api_key"]["api_key_id"] == key_id and bodies["wrapped"]["api_key"]["scopes"] == ["member"]
+    assert bodies["flat"]["api_key_id"] == key_id and bodies["flat"]["scopes"] == ["member"]
+    assert bodies["minimal"] == {"api_key_id": key_id}
+    assert bodies["empty"] == {}
+    assert "api_key_id" not in bodies["unknown"] and "api_key" not in bodies["unknown"]
+    assert bodies["unknown"]["key"]["id"] == key_id
+    dg.token_details_shape = lambda key, project: [key.api_key_id, project.name]
+    assert (await client.get("/v1/auth/token", headers=tok(dg.api_key))).json() == [key_id, "Acme Voice"]
+    # Bad keys are still refused in the auth routes' plain-text form, whatever the shape.
+    assert (await client.get("/v1/auth/token", headers=tok("f" * 40))).text == "Invalid credentials."
+    dg.reset()
+    assert (await client.get("/v1/auth/token", headers=tok(dg.api_key))).json()["api_key"]["api_key_id"] == key_id

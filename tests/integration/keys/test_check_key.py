@@ -4,42 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.config import Settings
 from bot.runtime.deps import Deps
 from bot.slack.commands import Invocation
 from bot.slack.kit import Reply, unescape
 from bot.slack.replies import check_key_reply
-from bot.store.db import Store
 from handlers import SUBCOMMANDS, check_key
 from simworld.botproc import free_port
 from simworld.deepgram import FakeDeepgram
 from simworld.deepgram.state import now_utc
-
-
-@pytest.fixture
-async def dg() -> AsyncIterator[FakeDeepgram]:
-    async with FakeDeepgram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def deps(dg: FakeDeepgram, tmp_path: Path) -> AsyncIterator[Deps]:
-    settings = Settings(
-        slack_bot_token="xoxb-test",
-        deepgram_api_key=dg.api_key,
-        deepgram_api_url=dg.base_url,
-        probe_timeout_seconds=2.0,
-    )
-    async with httpx.AsyncClient() as http:
-        yield Deps.build(settings, Store.open(tmp_path / "doctor.db"), http)
 
 
 def text_of(reply: Reply) -> str:
@@ -95,6 +74,7 @@ async def test_configured_key_all_good(dg: FakeDeepgram, deps: Deps) -> None:
         "Scopes",
         "Expiry",
         "Balance of Acme Voice",
+        "Key management",
         "Temporary tokens",
     }
     assert all(line.startswith(":white_check_mark:") for line in found.values())

@@ -47,6 +47,16 @@ def key_item(**fields: Any) -> dict[str, Any]:
     return {"api_key_id": "k1", "comment": "CI", "scopes": ["member"], "created": "2026-01-01T00:00:00.000Z", **fields}
 
 
+def listing(*items: dict[str, Any]) -> Call:
+    """A `GET …/keys` answer listing these `api_key` objects (OAS `ListProjectKeysV1Response`)."""
+    return ok({"api_keys": [{"member": {"member_id": "m1", "email": "a@b.example"}, "api_key": i} for i in items]})
+
+
+def own_key(**fields: Any) -> Call:
+    """A `GET …/keys/{key_id}` answer for `key_item(**fields)` (OAS `GetProjectKeyV1Response`)."""
+    return ok({"item": {"member": {"member_id": "m1", "email": "a@b.example", "api_key": key_item(**fields)}}})
+
+
 def facts(
     *,
     projects: Call | None = None,
@@ -55,6 +65,7 @@ def facts(
     bal: Call | None = None,
     grant: Call | None = None,
     as_pasted: Call | None = None,
+    own: Call | None = None,
 ) -> ApiKeyFacts:
     projects = projects or ok({"projects": [{"project_id": PID, "name": "Acme Voice"}]})
     return ApiKeyFacts(
@@ -66,6 +77,7 @@ def facts(
             ProjectFacts(PID, "Acme Voice", keys=keys or ok({"api_keys": []}), balances=bal or balances(187.42)),
         ),
         project_names=("Acme Voice",),
+        own_key=own,
     )
 
 

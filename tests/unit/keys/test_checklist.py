@@ -7,16 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.keys import ApiKeyFacts, Call, JwtClaims, JwtFacts, ProjectFacts
-from bot.keys.checklist import (
-    accepted_check,
-    balance_check,
-    expiry_check,
-    grant_check,
-    projects_check,
-    scopes_check,
-    unknown_scopes_check,
-)
+from bot.keys.checklist import accepted_check, balance_check, grant_check, projects_check
 from bot.keys.facts import KeyRecord
+from bot.keys.identity import expiry_check, scopes_check, unknown_scopes_check
 from bot.slack.views.keys import check_line
 from bot.topics import Topic
 from tests.unit.keys.answers import KEY, NOW, PID, URL, balances, build, down, err, facts, key_item, line, md, ok
@@ -34,6 +27,7 @@ def test_a_healthy_key_passes_every_line_in_order() -> None:
         "Scopes",
         "Expiry",
         "Balance of Acme Voice",
+        "Key management",
         "Temporary tokens",
     ]
     assert line(result, "Scheme").state == "info"
@@ -229,19 +223,22 @@ def test_scopes_without_any_role() -> None:
 
 
 @pytest.mark.parametrize(
-    ("expiration", "state", "phrase"),
+    ("expiration", "known", "state", "phrase"),
     [
-        (None, "pass", "no expiry date"),
-        (NOW + timedelta(days=400), "pass", "Expires on 2027-04-05"),
-        (NOW + timedelta(days=3), "warn", "Expires in 3 days"),
-        (NOW + timedelta(hours=3, minutes=5), "warn", "Expires in 3 h 05 min"),
-        (NOW - timedelta(hours=1), "fail", "Expired on"),
+        (None, True, "pass", "no expiry date"),
+        (None, False, "info", "Deepgram did not report this key's expiry."),
+        (NOW + timedelta(days=400), True, "pass", "Expires on 2027-04-05"),
+        (NOW + timedelta(days=3), True, "warn", "Expires in 3 days"),
+        (NOW + timedelta(hours=3, minutes=5), True, "warn", "Expires in 3 h 05 min"),
+        (NOW - timedelta(hours=1), True, "fail", "Expired on"),
     ],
 )
-def test_expiry_lines(expiration: datetime | None, state: str, phrase: str) -> None:
-    """No expiry, far, soon (< 7 days) and past."""
-    check = expiry_check(KeyRecord("k", ("member",), expiration=expiration), NOW)
+def test_expiry_lines(expiration: datetime | None, known: bool, state: str, phrase: str) -> None:
+    """No expiry (only where a documented record says so), not reported, far, soon (< 7 days) and past."""
+    check = expiry_check(KeyRecord("k", ("member",), expiration=expiration, expiry_known=known), NOW)
     assert check.state == state and phrase in md(check.text)
+    if not known:
+        assert "no expiry" not in md(check.text).lower()
 
 
 @pytest.mark.parametrize(
