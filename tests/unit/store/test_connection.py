@@ -1,17 +1,16 @@
-"""The SQLite store: created on first start, migrated, WAL, and event dedup."""
+"""The SQLite file: created on first start, migrated, WAL; refused when unusable; failures as messages."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.errors import StoreError
-from bot.slack import messages
-from bot.store.db import Store, StoreOpenError, migrations
+from bot.store import STORE_UNAVAILABLE, Store, StoreOpenError
+from bot.store.migrations import migrations
 from tests.readonly import read_only
 
 
@@ -32,25 +31,22 @@ def test_reopen_is_idempotent(tmp_path: Path) -> None:
     """A restart applies nothing twice and keeps the data."""
     path = tmp_path / "dd.db"
     store = Store.open(path)
-    assert store.first_sighting("T1:Ev1", now=100.0)
+    assert store.events.first_sighting("T1:Ev1", now=100.0)
     applied = store.applied_migrations()
     store.close()
     store = Store.open(path)
     try:
         assert store.applied_migrations() == applied
-        assert not store.first_sighting("T1:Ev1", now=200.0)
+        assert not store.events.first_sighting("T1:Ev1", now=200.0)
     finally:
         store.close()
 
 
-def test_event_dedup_and_expiry() -> None:
-    """An event key is new once; forgetting old keys frees them again."""
+def test_repositories_share_the_connection() -> None:
+    """One connection, one transaction scope: every repository works on the store's own database."""
     store = Store.open(":memory:")
-    assert store.first_sighting("T1:Ev1", now=10.0)
-    assert not store.first_sighting("T1:Ev1", now=11.0)
-    assert store.first_sighting("T1:Ev2", now=50.0)
-    assert store.forget_events_before(20.0) == 1
-    assert store.first_sighting("T1:Ev1", now=60.0)
+    repositories = [store.events, store.history, store.subscriptions, store.outbox, store.monitor]
+    assert all(r.connection is store and r.db is store.db for r in repositories)
 
 
 # -- a database that cannot be used ------------------------------------------------------------------
@@ -102,28 +98,21 @@ def test_discard_removes_what_open_created(tmp_path: Path) -> None:
     assert kept.exists()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.open(tmp_path / "dd.db")
-    yield store
-    store.close()
-
-
 def test_deleted_under_the_bot(store: Store, caplog: pytest.LogCaptureFixture) -> None:
     """Writes are refused (not written into the orphaned file) and the reason is logged once, at error level."""
     assert store.path and store.problem() is None
     Path(store.path).unlink()
     for _ in range(3):
         with pytest.raises(StoreError) as err:
-            store.first_sighting("T1:Ev1")
+            store.events.first_sighting("T1:Ev1")
     assert err.value.reason == "the file was deleted while the bot was running (restart the bot to start a new one)"
-    assert err.value.user_message == messages.STORE_UNAVAILABLE
+    assert err.value.user_message == STORE_UNAVAILABLE
     assert store.problem() == err.value.reason
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert [(r.getMessage(), r.__dict__["operation"], r.__dict__["problem"]) for r in errors] == [
         ("database unavailable", "first_sighting", err.value.reason)
     ]
-    assert store.subscriptions() == []  # reading what was there still works
+    assert store.subscriptions.active() == []  # reading what was there still works
 
 
 def test_replaced_under_the_bot(store: Store, tmp_path: Path) -> None:
@@ -133,7 +122,7 @@ def test_replaced_under_the_bot(store: Store, tmp_path: Path) -> None:
     assert store.path
     os.replace(tmp_path / "other.db", store.path)
     with pytest.raises(StoreError) as err:
-        store.subscribe("C1", team_id="T1", filters=[], min_severity="minor", created_by="U1", now=1.0)
+        store.subscriptions.subscribe("C1", team_id="T1", filters=[], min_severity="minor", created_by="U1", now=1.0)
     assert err.value.reason.startswith("the file was replaced by another file while the bot was running")
 
 
@@ -143,10 +132,10 @@ def test_read_only_under_the_bot(store: Store) -> None:
     with read_only(Path(store.path)):
         assert store.problem() == "the file is no longer writable (read-only)"
         with pytest.raises(StoreError):
-            store.first_sighting("T1:Ev1")
+            store.events.first_sighting("T1:Ev1")
         with pytest.raises(StoreError):
             store.check_writable()
-    assert store.first_sighting("T1:Ev1")
+    assert store.events.first_sighting("T1:Ev1")
     assert store.problem() is None
 
 
@@ -155,7 +144,7 @@ def test_disk_full(store: Store) -> None:
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(StoreError) as err:
-        store.record_probe_run(
+        store.history.record_run(
             checked_at=1.0,
             verdict="ok",
             indicator="none",
@@ -167,7 +156,7 @@ def test_disk_full(store: Store) -> None:
         )
     assert err.value.reason == "the disk is full"
     assert store.problem() == "the disk is full"
-    assert store.latest_probe_run() is None  # the failed transaction left nothing behind
+    assert store.history.latest_run() is None  # the failed transaction left nothing behind
     store.db.execute("PRAGMA max_page_count = 1073741823")
-    assert store.first_sighting("T1:Ev1")
+    assert store.events.first_sighting("T1:Ev1")
     assert store.problem() is None

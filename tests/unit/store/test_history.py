@@ -1,0 +1,45 @@
+"""`store.history`: status checks as shown, per-surface results, and their expiry."""
+
+from __future__ import annotations
+
+from bot.store import ProbeRecord, Store
+
+
+def _record(store: Store, at: float, *results: ProbeRecord) -> int:
+    return store.history.record_run(
+        checked_at=at,
+        verdict="ok",
+        indicator="none",
+        official_state="fresh",
+        elapsed_ms=12.5,
+        text=f"report at {at}",
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
+        results=results,
+    )
+
+
+def test_a_run_is_kept_as_shown() -> None:
+    store = Store.open(":memory:")
+    assert store.history.latest_run() is None
+    first = _record(store, 100.0)
+    second = _record(store, 200.0)
+    assert store.history.run_message(first) == (
+        "report at 100.0",
+        [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
+    )
+    assert store.history.run_message(999) is None
+    latest = store.history.latest_run()
+    assert latest is not None and latest["id"] == second and latest["verdict"] == "ok"
+
+
+def test_results_since_and_forgetting() -> None:
+    store = Store.open(":memory:")
+    rest = ProbeRecord("rest", "ok", 80.0, http_status=200, timings={"ttfb_ms": 40.0})
+    failed = ProbeRecord("rest", "failed", None, http_status=503, error_code="E", topic="outage")
+    _record(store, 100.0, rest, ProbeRecord("tts", "ok", 30.0))
+    _record(store, 200.0, failed)
+    assert store.history.results_since("rest", 0.0) == [rest, ProbeRecord(**{**failed.__dict__, "timings": {}})]
+    assert store.history.results_since("rest", 150.0) == [ProbeRecord(**{**failed.__dict__, "timings": {}})]
+    assert store.history.forget_runs_before(150.0) == 1
+    assert store.history.results_since("tts", 0.0) == []
+    assert len(store.history.results_since("rest", 0.0)) == 1
