@@ -1,10 +1,9 @@
 """Outage alerts: status-page change detection, the bot's own probe and balance streaks, and routing
 to the subscribed channels. Pure: events are domain objects; `bot.slack.views.alerts` words them.
 
-The running parts are imported from their modules by the composition root: the monitor's jobs
-(`bot.alerts.jobs.Monitor`) and the courier that drains the outbox into Slack
-(`bot.alerts.courier.Courier`). They are not re-exported here because the courier uses the Slack view,
-which reads the events of this package.
+The monitor's jobs (`bot.alerts.jobs.Monitor`) poll, probe, detect and queue alerts in the outbox;
+the composition root imports them from their module. Delivering the outbox is Slack's business:
+`bot.slack.courier.Courier`.
 """
 
 from bot.alerts.changes import detect

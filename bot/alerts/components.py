@@ -4,6 +4,10 @@ incident's `affected_components`, often null or stale). Pure.
 A component merely degraded is held for `hold_polls` polls, so a blip says nothing at all; an outage
 is told at once, each change of it in the same thread, and its recovery closes the thread. A component
 inside an announced incident is not told separately: the incident's thread tells that story.
+
+`under_maintenance` is information, never an outage (the maintenance rule tells it). A component the
+table of surfaces marks as a third party (the Voice Agent's downstream providers) is told as what it
+is, a provider behind a surface and not Deepgram's speech APIs, and never as a major outage.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from datetime import datetime
 
 from bot.alerts.events import Event, EventKind
 from bot.alerts.memory import ComponentMemo, IncidentMemo, Poll
-from bot.statuspage.page import Component
+from bot.statuspage.model import Component
+from bot.surfaces import surface, third_party
 
 __all__ = ["component_changes"]
 
@@ -93,15 +98,24 @@ def _thread(comp: Component, since: str) -> str:
 def _component_event(
     kind: EventKind, comp: Component, thread: str, status: str, now: datetime, since: str | None, *, ended: bool = False
 ) -> Event:
+    party = third_party(comp.id, comp.name)
+    body = None
+    if party is not None and not ended:
+        body = (
+            f"This component reports on {party.label} (an outside service), not on Deepgram's own speech APIs: "
+            f"{surface(party.behind).label} sessions that rely on it may fail or be slow, while Deepgram's "
+            "transcription and text-to-speech APIs are not affected."
+        )
     return Event(
         kind=kind,
         family="component",
         thread=thread,
         key=f"{thread}:{kind}:{status}",
-        severity="major" if _BAD_COMPONENT.get(status) == "major" else "minor",
+        severity="major" if _BAD_COMPONENT.get(status) == "major" and party is None else "minor",
         title=comp.name,
         status=status,
         component_names=(comp.name,),
+        body=body,
         started_at=since,
         ended_at=now.isoformat() if ended else None,
     )

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.statuspage.page import Component
+from bot.statuspage.model import Component
 
 __all__ = [
     "CLOSING",
@@ -31,12 +31,15 @@ EventKind = Literal[
     "incident_updated",
     "incident_resolved",
     "incident_resolved_on_sight",
+    "incident_removed",
     "component_degraded",
     "component_changed",
     "component_recovered",
     "maintenance_scheduled",
     "maintenance_started",
     "maintenance_completed",
+    "maintenance_cancelled",
+    "maintenance_removed",
     "probe_degraded",
     "probe_recovered",
     "balance_low",
@@ -53,12 +56,15 @@ FAMILY_OF: Mapping[EventKind, Family] = {
     "incident_updated": "incident",
     "incident_resolved": "incident",
     "incident_resolved_on_sight": "incident",
+    "incident_removed": "incident",
     "component_degraded": "component",
     "component_changed": "component",
     "component_recovered": "component",
     "maintenance_scheduled": "maintenance",
     "maintenance_started": "maintenance",
     "maintenance_completed": "maintenance",
+    "maintenance_cancelled": "maintenance",
+    "maintenance_removed": "maintenance",
     "probe_degraded": "probe",
     "probe_recovered": "probe",
     "balance_low": "balance",
@@ -76,13 +82,17 @@ OPENING: frozenset[EventKind] = frozenset(
         "balance_low",
     }
 )
-# Events after which the thread is closed.
+# Events after which the thread is closed. Only a status page's own record closes an incident or a
+# window as resolved / completed; one that left the page unconfirmed is "removed" (or "cancelled").
 CLOSING: frozenset[EventKind] = frozenset(
     {
         "incident_resolved",
         "incident_resolved_on_sight",
+        "incident_removed",
         "component_recovered",
         "maintenance_completed",
+        "maintenance_cancelled",
+        "maintenance_removed",
         "probe_recovered",
         "balance_recovered",
     }

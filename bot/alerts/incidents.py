@@ -1,19 +1,32 @@
 """The incident rules of change detection: incidents open on the page, incidents that left it, and
 incidents we only ever saw resolved. Each rule takes the poll and returns its memos and events. Pure.
+
+An incident that leaves `summary.json` is resolved only when the page's records (incidents.json, or
+the incident's own JSON) show it `resolved` / `postmortem`. Still open there, it is followed as open;
+gone from both, it was removed from the page, which is not a resolution; and while the records cannot
+be read it waits, unannounced, for the next poll (`incidents_to_confirm` names what the records must
+be asked about).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.alerts.events import Event, EventKind, Severity, component_names, iso
-from bot.alerts.memory import IncidentMemo, Poll
-from bot.statuspage.page import UNRESOLVED_INCIDENT, Component, Incident
+from bot.alerts.memory import IncidentMemo, PageMemory, Poll
+from bot.statuspage.model import CLOSED_INCIDENT, UNRESOLVED_INCIDENT, Component, Incident, Summary
+from bot.surfaces import third_party
 from bot.units import parse_time
 
-__all__ = ["incident_severity", "incidents_seen_resolved", "open_incidents", "vanished_incidents"]
+__all__ = [
+    "incident_severity",
+    "incidents_seen_resolved",
+    "incidents_to_confirm",
+    "open_incidents",
+    "vanished_incidents",
+]
 
 _RESOLVED_LOOKBACK = timedelta(minutes=30)
 _FORGET_RESOLVED_AFTER = timedelta(days=7)
@@ -21,8 +34,21 @@ _FORGET_RESOLVED_AFTER = timedelta(days=7)
 IncidentChanges = tuple[dict[str, IncidentMemo], list[Event]]
 
 
-def incident_severity(impact: str) -> Severity:
-    return "major" if impact in ("major", "critical") else "minor"
+def incident_severity(impact: str, component_ids: Sequence[str], components: Mapping[str, Component]) -> Severity:
+    """Major for a major or critical impact, unless every component it names is a third party's (a
+    provider behind a surface is never a major Deepgram outage); impact `none` is information: minor."""
+    if impact not in ("major", "critical"):
+        return "minor"
+    named = [components[c] for c in component_ids if c in components]
+    return "minor" if named and all(third_party(c.id, c.name) for c in named) else "major"
+
+
+def incidents_to_confirm(prev: PageMemory | None, summary: Summary) -> list[str]:
+    """The incidents we knew open that `summary.json` no longer lists open: the page's records must say
+    what became of them before anything is told."""
+    listed = {i.id for i in summary.incidents if i.status in UNRESOLVED_INCIDENT or not i.status}
+    known = prev.incidents.values() if prev else ()
+    return [m.id for m in known if not m.resolved_at and m.id not in listed]
 
 
 # -- incidents still open on the page -------------------------------------------------------------
@@ -34,7 +60,7 @@ def open_incidents(poll: Poll) -> IncidentChanges:
     known = poll.prev.incidents if poll.prev else {}
     memos: dict[str, IncidentMemo] = {}
     events: list[Event] = []
-    for inc in poll.summary.incidents:
+    for inc in (*poll.summary.incidents, *_open_in_records(poll)):
         if inc.status not in UNRESOLVED_INCIDENT and inc.status:
             continue
         # An id listed twice is followed once; its second listing counts as first seen (as it always has).
@@ -44,12 +70,20 @@ def open_incidents(poll: Poll) -> IncidentChanges:
     return memos, events
 
 
+def _open_in_records(poll: Poll) -> list[Incident]:
+    """Known open incidents the summary left out but the page's records still show open: not over."""
+    records = (poll.records.incident(i) for i in incidents_to_confirm(poll.prev, poll.summary))
+    return [r for r in records if r is not None and r.status in UNRESOLVED_INCIDENT]
+
+
 def _follow(poll: Poll, inc: Incident, memo: IncidentMemo | None) -> tuple[IncidentMemo, Event | None]:
     if memo is None or memo.resolved_at:
         return _first_seen(poll, inc)
     polls = memo.polls_seen + 1
     if not memo.announced:
-        announce = polls > poll.hold_polls or incident_severity(inc.impact) == "major"
+        announce = (
+            polls > poll.hold_polls or incident_severity(inc.impact, inc.component_ids, poll.components) == "major"
+        )
         held = replace(_refreshed(memo, inc, polls), announced=announce)
         return held, _opened(inc, poll.components) if announce else None
     return _refreshed(memo, inc, polls), _updated(inc, memo, poll.components)
@@ -57,7 +91,8 @@ def _follow(poll: Poll, inc: Incident, memo: IncidentMemo | None) -> tuple[Incid
 
 def _first_seen(poll: Poll, inc: Incident) -> tuple[IncidentMemo, Event | None]:
     """A minor incident is held to absorb flaps, except on the first poll (there is no "before")."""
-    hold = poll.hold_polls > 0 and poll.prev is not None and incident_severity(inc.impact) == "minor"
+    severity = incident_severity(inc.impact, inc.component_ids, poll.components)
+    hold = poll.hold_polls > 0 and poll.prev is not None and severity == "minor"
     latest = inc.latest_update
     memo = IncidentMemo(
         inc.id,
@@ -109,14 +144,14 @@ def _updated(inc: Incident, memo: IncidentMemo, components: Mapping[str, Compone
     return _incident_event("incident_updated", inc, key, components, status=inc.status, body=body)
 
 
-# -- incidents that left the page: resolved -------------------------------------------------------
+# -- incidents that left the page: resolved, removed, or not known yet -----------------------------
 
 
 def vanished_incidents(poll: Poll, still_open: Collection[str]) -> IncidentChanges:
-    """An incident no longer open on the page was resolved: at its `resolved_at` from incidents.json
-    when known (quirk 7), else now. Resolved incidents are remembered for a week, then forgotten."""
+    """An incident no longer open on the page was resolved if its record says so (at its `resolved_at`,
+    quirk 7), removed if no record has it any more, and is kept, untold, while the records cannot be
+    read. Closed incidents are remembered for a week, then forgotten."""
     known = poll.prev.incidents if poll.prev else {}
-    recent = {i.id: i for i in poll.recent}
     memos: dict[str, IncidentMemo] = {}
     events: list[Event] = []
     for incident_id, memo in known.items():
@@ -126,17 +161,34 @@ def vanished_incidents(poll: Poll, still_open: Collection[str]) -> IncidentChang
             if (resolved := parse_time(memo.resolved_at)) and poll.now - resolved < _FORGET_RESOLVED_AFTER:
                 memos[memo.id] = memo
             continue
-        closed, event = _resolved(memo, recent.get(memo.id), poll)
-        memos[memo.id] = closed
-        events.append(event)
+        record = poll.records.incident(incident_id)
+        event: Event | None
+        if record is not None and record.status in CLOSED_INCIDENT:
+            memos[memo.id], event = _resolved(memo, record, poll)
+        elif poll.records.incident_gone(incident_id):
+            memos[memo.id], event = _removed(memo, poll)
+        else:
+            memos[memo.id], event = memo, None  # not confirmed either way: ask again next poll
+        events += [event] if event else []
     return memos, events
 
 
-def _resolved(memo: IncidentMemo, final: Incident | None, poll: Poll) -> tuple[IncidentMemo, Event]:
-    """The resolution of an incident we knew open; one never announced (held) is told "on sight"."""
-    resolved_at = iso(final.resolved_at) if final and final.resolved_at else poll.now.isoformat()
-    body = final.latest_update.body if final and final.latest_update else None
-    name = final.name if final else memo.name
+def _removed(memo: IncidentMemo, poll: Poll) -> tuple[IncidentMemo, Event | None]:
+    """Gone from the page and from its records: removed, not resolved. One never announced stays untold."""
+    closed = replace(memo, status="removed", resolved_at=poll.now.isoformat())
+    if not memo.announced:
+        return closed, None
+    key = f"incident:{memo.id}:removed"
+    return closed, _incident_event(
+        "incident_removed", closed, key, poll.components, status="removed", ended_at=closed.resolved_at
+    )
+
+
+def _resolved(memo: IncidentMemo, final: Incident, poll: Poll) -> tuple[IncidentMemo, Event]:
+    """The confirmed resolution of an incident we knew open; one never announced (held) is told "on sight"."""
+    resolved_at = iso(final.resolved_at) if final.resolved_at else poll.now.isoformat()
+    body = final.latest_update.body if final.latest_update else None
+    name = final.name
     kind: EventKind = "incident_resolved" if memo.announced else "incident_resolved_on_sight"
     closed = replace(memo, name=name, status="resolved", resolved_at=resolved_at)
     event = _incident_event(
@@ -219,7 +271,7 @@ def _incident_event(
         family="incident",
         thread=f"incident:{inc.id}",
         key=key,
-        severity=incident_severity(inc.impact),
+        severity=incident_severity(inc.impact, inc.component_ids, components),
         title=inc.name,
         status=status,
         component_names=component_names(inc.component_ids, components),

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from bot.alerts import Event, PageMemory, detect
-from bot.alerts.courier import Courier
+from bot.alerts.changes import NOTHING_READ
+from bot.alerts.incidents import incidents_to_confirm
+from bot.alerts.maintenance import maintenances_to_confirm
 from bot.alerts.own import Balance, Streak, watch_balance, watch_probes
 from bot.alerts.routing import route
 from bot.deepgram import auth_header
@@ -25,9 +27,18 @@ from bot.health import Health
 from bot.keys.live import call, project_list
 from bot.runtime.deps import Deps
 from bot.status.check import check_status, record_report
-from bot.statuspage.page import StatusPageClient
+from bot.statuspage.client import StatusPageClient
 
 log = logging.getLogger(__name__)
+
+
+class Outbox(Protocol):
+    """What the jobs need of whoever delivers the outbox (the Slack courier, `bot.slack.courier`)."""
+
+    def clock(self) -> float: ...
+
+    def wake(self) -> None: ...
+
 
 BALANCE_TIMEOUT_SECONDS = 10.0
 
@@ -37,7 +48,7 @@ class _PollFailed(Exception):
 
 
 class Monitor:
-    def __init__(self, deps: Deps, courier: Courier, *, health: Health | None = None) -> None:
+    def __init__(self, deps: Deps, courier: Outbox, *, health: Health | None = None) -> None:
         self.deps = deps
         self.courier = courier
         self.health = health
@@ -73,11 +84,17 @@ class Monitor:
         if fetch.state == "error" or fetch.summary is None:
             log.warning("status page poll failed", extra={"problem": fetch.problem})
             raise _PollFailed(f"status page: {fetch.problem or 'could not be read'}")
-        raw_prev = store.load_state("page")
+        raw_prev = store.monitor.load_state("page")
         prev = PageMemory.from_json(raw_prev) if raw_prev else None
-        recent = await self.statuspage.fetch_recent_incidents() if fetch.state == "fresh" and prev else []
+        # The page's records confirm what left the summary (resolved? cancelled? deleted?) and show
+        # incidents opened and resolved between two polls; on a 304 only what is still unconfirmed.
+        unconfirmed = incidents_to_confirm(prev, fetch.summary)
+        windows = maintenances_to_confirm(prev, fetch.summary)
+        records = NOTHING_READ
+        if prev and (fetch.state == "fresh" or unconfirmed or windows):
+            records = await self.statuspage.fetch_records(unconfirmed, maintenances=bool(windows))
         memory, events = detect(
-            prev, fetch.summary, recent, now=self.deps.clock(), hold_polls=settings.alert_hold_polls
+            prev, fetch.summary, records, now=self.deps.clock(), hold_polls=settings.alert_hold_polls
         )
         self._commit({"page": memory.to_json()}, events)
         return events
@@ -93,7 +110,7 @@ class Monitor:
         store, settings = self.deps.store, self.deps.settings
         report = await check_status(self.deps)
         record_report(self.deps, report)
-        prev = {k: Streak(**v) for k, v in (store.load_state("probes") or {}).items()}
+        prev = {k: Streak(**v) for k, v in (store.monitor.load_state("probes") or {}).items()}
         streaks, events = watch_probes(
             prev,
             report.probes.results,
@@ -106,7 +123,7 @@ class Monitor:
             balances = await fetch_balances(self.deps.http, settings.deepgram_api_url, settings.deepgram_api_key)
             if balances is not None:
                 low, balance_events = watch_balance(
-                    store.load_state("balance") or {},
+                    store.monitor.load_state("balance") or {},
                     balances,
                     threshold=settings.balance_alert_usd,
                     now=self.deps.clock(),
@@ -118,7 +135,7 @@ class Monitor:
 
     def _commit(self, state: dict[str, Any], events: Sequence[Event]) -> None:
         store = self.deps.store
-        deliveries = route(events, store.subscriptions())
+        deliveries = route(events, store.subscriptions.active())
         incidents = [
             {
                 "id": e.thread.split(":", 1)[1],
@@ -132,7 +149,7 @@ class Monitor:
             if e.family == "incident"
         ]
         # Outbox bookkeeping runs on the courier's clock: it is compared with Slack's own timestamps.
-        queued = store.commit_events(
+        queued = store.monitor.commit_events(
             state,
             [(e.to_json(), channel) for e, channel in deliveries],
             now=self.courier.clock(),

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from bot.statuspage.page import Component, Incident, Summary
+from bot.statuspage.model import Component, Incident, PageRecords, Summary
 
 __all__ = ["ComponentMemo", "IncidentMemo", "MaintenanceMemo", "PageMemory", "Poll"]
 
@@ -77,13 +77,19 @@ class PageMemory:
 @dataclass(frozen=True)
 class Poll:
     """What each change rule is given: what we knew (`prev`, None on the very first poll), the new
-    summary, the recent incidents from incidents.json, the time, and how many polls to hold a flap."""
+    summary, the page's own records (incidents.json, scheduled-maintenances.json: what confirms a
+    disappearance), the time, and how many polls to hold a flap."""
 
     prev: PageMemory | None
     summary: Summary
-    recent: Sequence[Incident]
+    records: PageRecords
     now: datetime
     hold_polls: int
+
+    @property
+    def recent(self) -> Sequence[Incident]:
+        """The recent incidents the page's records list, any status."""
+        return self.records.incidents
 
     @cached_property
     def components(self) -> Mapping[str, Component]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.alerts.events import Event
-from bot.store.db import Subscription
+from bot.store import Subscription
 from bot.surfaces import SURFACE_IDS, component_key, surface
 
 __all__ = ["SEVERITIES", "route", "wants"]

@@ -19,7 +19,7 @@ from ._common import as_utc
 from ._feeds import render_atom, render_rss
 from ._model import StatusPageModel
 from ._records import find_component
-from ._views import JSON_ENDPOINTS, Snapshot, encode, render_json
+from ._views import Snapshot, encode, find_json, render_json
 
 #: A script step: a function applied to the page, or a `summary.json` body for `load_summary`.
 Step: TypeAlias = "Callable[[FakeStatusPage], object] | Mapping[str, Any] | bytes | str"
@@ -79,9 +79,10 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
     """A fake status.deepgram.com (Atlassian Statuspage public API, reference/statuspage.md).
 
     Serves `/api/v2/{summary,status,components,incidents}.json`, `incidents/unresolved.json`,
-    `scheduled-maintenances{,/upcoming,/active}.json`, `/history.rss` and `/history.atom`, with `ETag`,
-    `Last-Modified`, `Cache-Control` and 304s (§6). State methods (`set_component`, `open_incident`, ...)
-    come from `StatusPageModel`; each one changes the validators and wakes `wait_until` callers.
+    `incidents/<id>.json`, `scheduled-maintenances{,/upcoming,/active}.json`, `/history.rss` and
+    `/history.atom`, with `ETag`, `Last-Modified`, `Cache-Control` and 304s (§6). State methods
+    (`set_component`, `open_incident`, `delete_incident`, `cancel_maintenance`, ...) come from
+    `StatusPageModel`; each one changes the validators and wakes `wait_until` callers.
     """
 
     def __init__(
@@ -304,8 +305,9 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
     def _serve(self, request: web.Request) -> web.Response:
         path = request.path
         name = path.removeprefix(API_PREFIX)
-        if path.startswith(API_PREFIX) and name in JSON_ENDPOINTS:
-            body, content_type = render_json(name, self.current()), _JSON_TYPE
+        found = find_json(name, self.current()) if path.startswith(API_PREFIX) else None
+        if found is not None:
+            body, content_type = found, _JSON_TYPE
         elif path in _FEEDS:
             render, content_type = _FEEDS[path]
             body = render(self.current())

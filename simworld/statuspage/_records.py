@@ -38,6 +38,8 @@ DEFAULT_BODIES: Final = {
     "verifying": "Verification is currently underway for the maintenance items.",
     "completed": "The scheduled maintenance has been completed.",
 }
+#: What the fake posts when a window still to come is called off (`cancel_maintenance`).
+CANCELLED_BODY: Final = "This scheduled maintenance has been cancelled."
 
 
 @dataclass

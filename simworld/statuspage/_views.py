@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -117,8 +118,34 @@ JSON_ENDPOINTS: Final[dict[str, Callable[[Snapshot], JSON]]] = {
 }
 
 
+#: `incidents/<id>.json`: one incident (or maintenance, which Statuspage files under the same
+#: `/incidents/<id>` address, §4) of any status. Not among §1's endpoints: its existence and its
+#: `{page, incident}` shape are the fake's assumption; the bot also accepts a bare incident object.
+_ONE_INCIDENT = re.compile(r"^incidents/([0-9a-z]+)\.json$")
+
+
+def one_incident(incident_id: str, snap: Snapshot) -> JSON | None:
+    """`incidents/<id>.json`, or None when the page has no such incident (a 404: deleted, or never was)."""
+    found = next((i for i in snap.incidents + snap.maintenances if i.get("id") == incident_id), None)
+    return None if found is None else {"page": snap.page, "incident": found}
+
+
+def find_json(name: str, snap: Snapshot) -> bytes | None:
+    """The body of `/api/v2/<name>`, or None when there is none (an unknown path, a deleted incident)."""
+    if name in JSON_ENDPOINTS:
+        return render_json(name, snap)
+    match = _ONE_INCIDENT.match(name)
+    payload = one_incident(match.group(1), snap) if match else None
+    return None if payload is None else encode(payload)
+
+
 def render_json(name: str, snap: Snapshot) -> bytes:
-    """The body of `/api/v2/<name>` (KeyError for an unknown name)."""
+    """The body of `/api/v2/<name>` (KeyError for an unknown name or an incident the page does not have)."""
+    if name not in JSON_ENDPOINTS:
+        body = find_json(name, snap)
+        if body is None:
+            raise KeyError(name)
+        return body
     builder = JSON_ENDPOINTS[name]
     if name == "summary.json" and snap.summary_body is not None:
         return snap.summary_body

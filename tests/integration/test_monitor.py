@@ -14,12 +14,12 @@ import httpx
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts.courier import Courier
 from bot.alerts.jobs import Monitor
 from bot.config import Settings
 from bot.health import Health
 from bot.runtime.deps import Deps
-from bot.store.db import Store
+from bot.slack.courier import Courier
+from bot.store import Store
 from simworld.slack import FakeSlack
 from simworld.statuspage import FakeStatusPage
 from tests.readonly import read_only
@@ -86,7 +86,7 @@ async def rig(reference_data: Path, tmp_path: Path) -> AsyncIterator[Rig]:
         channels = [slack.workspace.add_channel(f"incidents-{i}").id for i in range(3)]
         rig = await build(slack, page, tmp_path / "doctor.db", http, now, channels)
         for channel in channels:
-            rig.store.subscribe(
+            rig.store.subscriptions.subscribe(
                 channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U1", now=0
             )
         await rig.poll()  # baseline: a quiet page says nothing
@@ -154,8 +154,12 @@ async def test_filters_and_severity(rig: Rig) -> None:
     slack = rig.slack
     tts_only = slack.workspace.add_channel("tts-team").id
     majors = slack.workspace.add_channel("majors").id
-    rig.store.subscribe(tts_only, team_id=slack.team_id, filters=["tts"], min_severity="minor", created_by="U", now=0)
-    rig.store.subscribe(majors, team_id=slack.team_id, filters=[], min_severity="major", created_by="U", now=0)
+    rig.store.subscriptions.subscribe(
+        tts_only, team_id=slack.team_id, filters=["tts"], min_severity="minor", created_by="U", now=0
+    )
+    rig.store.subscriptions.subscribe(
+        majors, team_id=slack.team_id, filters=[], min_severity="major", created_by="U", now=0
+    )
     rig.page.open_incident("Streaming latency", impact="minor", components=("Streaming API",))
     await rig.poll()  # held one poll
     assert await rig.poll() == ["incident_opened"]
@@ -178,6 +182,93 @@ async def test_maintenance(rig: Rig) -> None:
     assert "<!date^" in json.dumps(root.blocks)
 
 
+async def test_deleted_incident_is_removed_not_resolved(rig: Rig) -> None:
+    """An incident deleted from the page (gone from summary, incidents.json and its own JSON) closes its
+    thread as "removed from the status page", never as "Resolved"."""
+    incident = rig.page.open_incident(
+        "Opened by mistake", impact="major", components=("Batch API",), component_status=None
+    )
+    assert await rig.poll() == ["incident_opened"]
+    rig.page.delete_incident(incident)
+    assert await rig.poll() == ["incident_removed"]
+    assert (f"/api/v2/incidents/{incident}.json", 404) in [(r.path, r.status) for r in rig.page.requests]
+    for channel in rig.channels:
+        root, removed = rig.alerts(channel)
+        assert removed.thread_ts == root.ts
+        assert root.text == "Removed from the status page: Opened by mistake"
+        assert "Resolved" not in json.dumps(root.blocks) + json.dumps(removed.blocks)
+        assert "without marking it resolved" in json.dumps(removed.blocks)
+    assert await rig.poll() == []
+
+
+async def test_incident_left_out_of_the_summary_but_open_in_its_records(rig: Rig) -> None:
+    """summary.json stops listing an incident that incidents.json still shows `identified`: not resolved."""
+    incident = rig.page.open_incident("Streaming errors", impact="major", components=("Streaming API",))
+    assert await rig.poll() == ["incident_opened"]
+    rig.page.update_incident(incident, status="identified", body="Cause found.")
+    stale = dict(rig.page.payload("summary.json"), incidents=[])
+    rig.page.set_response(
+        "summary.json", status=200, body=json.dumps(stale), headers={"Content-Type": "application/json"}, times=2
+    )
+    assert await rig.poll() == ["incident_updated"]  # followed from its record, as open
+    assert await rig.poll() == []
+    rig.page.resolve_incident(incident, body="Fixed.")
+    assert await rig.poll() == ["incident_resolved"]
+    for channel in rig.channels:
+        root, update, resolution = rig.alerts(channel)
+        assert "Cause found." in json.dumps(update.blocks) and root.text.startswith("Resolved: Streaming errors")
+        assert resolution.thread_ts == root.ts
+
+
+async def test_resolution_waits_for_readable_records(rig: Rig) -> None:
+    """incidents.json failing when the incident leaves the summary: nothing is said; the next poll (a 304
+    on the summary) asks the records again and confirms the resolution."""
+    incident = rig.page.open_incident("TTS errors", impact="major", components=("TTS API",))
+    assert await rig.poll() == ["incident_opened"]
+    rig.page.resolve_incident(incident)
+    rig.page.set_response("incidents.json", status=503, body="<html>down</html>")
+    rig.page.set_response(f"incidents/{incident}.json", status=503, body="<html>down</html>")
+    assert await rig.poll() == []
+    assert await rig.poll() == ["incident_resolved"]
+    assert [r.status for r in rig.page.requests if r.path == "/api/v2/summary.json"][-1] == 304
+
+
+async def test_maintenance_cancelled_and_removed(rig: Rig) -> None:
+    """A window gone while scheduled is "cancelled or removed"; one deleted while under way is "removed"."""
+    called_off = rig.page.schedule_maintenance(
+        "Database upgrade", starts_in=timedelta(hours=2), duration=timedelta(hours=1), components=("Batch API",)
+    )
+    assert await rig.poll() == ["maintenance_scheduled"]
+    rig.page.cancel_maintenance(called_off)
+    assert await rig.poll() == ["maintenance_cancelled"]
+    root, cancelled = rig.alerts(rig.channels[0])
+    assert cancelled.thread_ts == root.ts and root.text == "Cancelled or removed: Database upgrade"
+    assert "Completed" not in json.dumps(root.blocks)
+    running = rig.page.schedule_maintenance(
+        "Network work", starts_in=timedelta(0), duration=timedelta(hours=1), components=("TTS API",)
+    )
+    rig.page.start_maintenance(running)
+    assert await rig.poll() == ["maintenance_started"]
+    rig.page.delete_maintenance(running)
+    assert await rig.poll() == ["maintenance_removed"]
+    assert rig.alerts(rig.channels[0])[2].text == "Removed from the status page: Network work"
+
+
+async def test_downstream_providers_are_a_provider_behind_the_voice_agent(rig: Rig) -> None:
+    """The Voice Agent's downstream providers down: told as a provider behind the Voice Agent, minor, so a
+    major-only channel is not paged for a third party."""
+    majors = rig.slack.workspace.add_channel("majors").id
+    rig.store.subscriptions.subscribe(
+        majors, team_id=rig.slack.team_id, filters=[], min_severity="major", created_by="U", now=0
+    )
+    rig.page.set_component("Voice Agent API: Downstream Providers", "major_outage")
+    assert await rig.poll() == ["component_degraded"]
+    (root,) = rig.alerts(rig.channels[0])
+    blocks = json.dumps(root.blocks)
+    assert "a provider behind the Voice Agent" in blocks and "not on Deepgram" in blocks
+    assert rig.alerts(majors) == []
+
+
 async def test_restart_mid_sequence(rig: Rig, tmp_path: Path) -> None:
     """A new monitor on the same database after a restart repeats nothing and misses nothing."""
     incident = rig.page.open_incident("API errors", impact="major", components=("Batch API",))
@@ -198,16 +289,18 @@ async def test_restart_mid_sequence(rig: Rig, tmp_path: Path) -> None:
 async def test_slack_failures_are_retried_and_gone_channels_dropped(rig: Rig) -> None:
     """429s and 5xx are retried until delivered; an archived channel is deactivated, not retried forever."""
     gone = rig.slack.workspace.add_channel("old-incidents").id
-    rig.store.subscribe(gone, team_id=rig.slack.team_id, filters=[], min_severity="minor", created_by="U", now=0)
+    rig.store.subscriptions.subscribe(
+        gone, team_id=rig.slack.team_id, filters=[], min_severity="minor", created_by="U", now=0
+    )
     rig.slack.workspace.channel(gone).archived = True  # type: ignore[union-attr]
     rig.slack.fail_next("chat.postMessage", status=429, retry_after=0, count=2)
     rig.slack.fail_next("chat.postMessage", status=503, count=2)
     rig.page.open_incident("API errors", impact="major", components=("Batch API",))
     await rig.poll()
     assert all(len(rig.alerts(c)) == 1 for c in rig.channels)
-    sub = rig.store.subscription(gone)
+    sub = rig.store.subscriptions.get(gone)
     assert sub is not None and not sub.active and sub.deactivated_reason == "is_archived"
-    assert rig.store.outbox_counts().get("pending", 0) == 0
+    assert rig.store.outbox.counts().get("pending", 0) == 0
 
 
 async def test_answer_lost_after_slack_accepted_is_not_reposted(rig: Rig) -> None:
@@ -245,9 +338,15 @@ async def test_real_example_summaries_as_states(rig: Rig, reference_data: Path) 
     assert "http://stspg.co:5000/Q0E" in json.dumps(root.blocks)
     rig.page.load_summary(cloudamqp)
     kinds = await rig.poll()
-    # GitHub's incident and windows left the page; CloudAMQP's in-progress upgrade starts a new thread.
-    assert "incident_resolved" in kinds and kinds.count("maintenance_completed") == 2
-    assert "maintenance_started" in kinds
+    # GitHub's incident and windows left the page, and no record of them remains (the page now is
+    # CloudAMQP's): the incident was removed, the windows cancelled (the scheduled one) or removed (the
+    # one under way), never "resolved" / "completed". CloudAMQP's in-progress upgrade starts a new thread.
+    assert sorted(kinds) == [
+        "incident_removed",
+        "maintenance_cancelled",
+        "maintenance_removed",
+        "maintenance_started",
+    ]
     assert all(len(rig.alerts(c)) == len(rig.alerts(rig.channels[0])) for c in rig.channels)
 
 
@@ -269,15 +368,11 @@ async def test_pacing_per_channel(rig: Rig) -> None:
 
 async def test_own_probe_and_balance_alerts(rig: Rig, tmp_path: Path) -> None:
     """Two failed probe runs alert "degraded from here"; two good runs resolve it; low balance alerts once."""
-    from bot.probes.run import Clip
-
-    from simworld.deepgram import Clip as FakeClip
     from simworld.deepgram import FakeDeepgram
+    from simworld.world import probe_clip
 
     async with FakeDeepgram() as dg, httpx.AsyncClient() as http:
-        dg.register_clip(
-            FakeClip(audio=Clip.load().wav, transcript="Testing Deepgram speech recognition, one two three.")
-        )
+        dg.register_clip(probe_clip())
         env = {
             "DEEPGRAM_API_URL": dg.base_url,
             "DEEPGRAM_API_KEY": dg.api_key,
@@ -287,7 +382,7 @@ async def test_own_probe_and_balance_alerts(rig: Rig, tmp_path: Path) -> None:
         }
         probing = await build(rig.slack, rig.page, tmp_path / "probes.db", http, rig.now, rig.channels, env)
         channel = rig.channels[0]
-        probing.store.subscribe(
+        probing.store.subscriptions.subscribe(
             channel, team_id=rig.slack.team_id, filters=["tts"], min_severity="major", created_by="U", now=0
         )
         dg.fail("speak", status=503, times=2)

@@ -487,6 +487,96 @@ async def test_maintenance_scheduled_in_progress_completed(
         sp.start_maintenance(mnt)
 
 
+# -- one incident's JSON, deletions, cancellations -------------------------------------------------
+
+
+async def test_one_incidents_own_json(sp: FakeStatusPage, client: httpx.AsyncClient, clock: Clock) -> None:
+    """`incidents/<id>.json` serves `{page, incident}` for an incident or maintenance of any status, the same
+    object incidents.json lists; an id the page does not have is a 404; the lists keep their paths."""
+    inc, mnt = busy_page(sp)
+    clock.tick(minutes=5)
+    sp.resolve_incident(inc)
+    own = await get_json(client, f"incidents/{inc}.json")
+    assert set(own) == {"page", "incident"} and own["page"] == (await get_json(client, "status.json"))["page"]
+    (listed,) = (await get_json(client, "incidents.json"))["incidents"]
+    assert own["incident"] == listed and listed["status"] == "resolved"
+    assert_enums({"page": own["page"], "incidents": [own["incident"]]})
+    window = (await get_json(client, f"incidents/{mnt}.json"))["incident"]
+    assert window["status"] == "in_progress" and window["scheduled_for"]
+    response = await client.get(API + "incidents/zzzzzzzzzzzz.json")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert set(await get_json(client, "incidents/unresolved.json")) == {"page", "incidents"}
+    # validators and 304s like every other endpoint
+    etag = (await client.get(API + f"incidents/{inc}.json")).headers["etag"]
+    assert (await client.get(API + f"incidents/{inc}.json", headers={"If-None-Match": etag})).status_code == 304
+
+
+async def test_delete_incident_removes_it_from_every_endpoint(sp: FakeStatusPage, client: httpx.AsyncClient) -> None:
+    """Deleted: gone from summary, incidents.json, unresolved, feeds and its own JSON; components untouched."""
+    inc = sp.open_incident("Opened by mistake", components=("streaming",), component_status="partial_outage")
+    before = (await client.get(API + "summary.json")).headers["etag"]
+    sp.delete_incident(inc)
+    summary = await get_json(client, "summary.json")
+    assert summary["incidents"] == [] and (await client.get(API + "summary.json")).headers["etag"] != before
+    assert (await get_json(client, "incidents.json"))["incidents"] == []
+    assert (await get_json(client, "incidents/unresolved.json"))["incidents"] == []
+    assert (await client.get(API + f"incidents/{inc}.json")).status_code == 404
+    assert inc not in (await client.get("/history.rss")).text and inc not in (await client.get("/history.atom")).text
+    streaming = next(c for c in summary["components"] if c["name"] == "Streaming API")
+    assert streaming["status"] == "partial_outage"  # deleting an incident does not touch its components
+    assert summary["status"]["indicator"] == "minor"
+    resolved = sp.open_incident("Resolved, then deleted")
+    sp.resolve_incident(resolved)
+    sp.delete_incident(resolved)
+    assert (await get_json(client, "incidents.json"))["incidents"] == []
+    with pytest.raises(KeyError):
+        sp.delete_incident(resolved)
+
+
+async def test_delete_maintenance_at_any_stage(sp: FakeStatusPage, client: httpx.AsyncClient) -> None:
+    upcoming = sp.schedule_maintenance("Upcoming", starts_in=timedelta(hours=1), duration=timedelta(hours=1))
+    running = sp.schedule_maintenance("Running", starts_in=timedelta(0), duration=timedelta(hours=1))
+    sp.start_maintenance(running)
+    for mid in (upcoming, running):
+        sp.delete_maintenance(mid)
+        assert (await client.get(API + f"incidents/{mid}.json")).status_code == 404
+    assert (await get_json(client, "summary.json"))["scheduled_maintenances"] == []
+    assert (await get_json(client, "scheduled-maintenances.json"))["scheduled_maintenances"] == []
+    # components a deleted window put under maintenance stay so until someone sets them
+    assert sp.indicator == "maintenance"
+    with pytest.raises(KeyError):
+        sp.delete_incident(sp.schedule_maintenance("A window", starts_in=timedelta(0), duration=timedelta(hours=1)))
+
+
+async def test_cancel_maintenance_closes_a_scheduled_window_without_running_it(
+    sp: FakeStatusPage, client: httpx.AsyncClient, clock: Clock
+) -> None:
+    """Statuspage has no "cancelled" status (§2): a cancelled window is `completed` without ever being in
+    progress, with a note; it leaves summary.json and upcoming.json, stays in scheduled-maintenances.json."""
+    mnt = sp.schedule_maintenance(
+        "Usage API migration", starts_in=timedelta(hours=2), duration=timedelta(hours=1), components=["usage"]
+    )
+    clock.tick(minutes=10)
+    sp.cancel_maintenance(mnt)
+    summary = await get_json(client, "summary.json")
+    assert summary["scheduled_maintenances"] == [] and summary["status"]["indicator"] == "none"
+    assert (await get_json(client, "scheduled-maintenances/upcoming.json"))["scheduled_maintenances"] == []
+    (done,) = (await get_json(client, "scheduled-maintenances.json"))["scheduled_maintenances"]
+    assert_enums({"page": summary["page"], "scheduled_maintenances": [done]})
+    assert done["status"] == "completed" and done["impact"] == "maintenance"
+    assert done["resolved_at"] == "2026-01-15T12:10:00.123Z"
+    assert [u["status"] for u in done["incident_updates"]] == ["completed", "scheduled"]
+    assert "cancelled" in done["incident_updates"][0]["body"]
+    entry = done["incident_updates"][0]["affected_components"][0]
+    assert entry["old_status"] == entry["new_status"] == "operational"  # never under maintenance
+    started = sp.schedule_maintenance("Started", starts_in=timedelta(0), duration=timedelta(hours=1))
+    sp.start_maintenance(started)
+    with pytest.raises(ValueError, match="only a scheduled one"):
+        sp.cancel_maintenance(started)
+    with pytest.raises(ValueError):
+        sp.cancel_maintenance(mnt)
+
+
 # -- load_summary and scripts --------------------------------------------------------------------
 
 
@@ -505,6 +595,8 @@ async def test_load_summary_serves_real_examples_verbatim(
     assert await get_json(client, "status.json") == {"page": real["page"], "status": real["status"]}
     assert (await get_json(client, "components.json"))["components"] == real["components"]
     assert (await get_json(client, "incidents/unresolved.json"))["incidents"] == real["incidents"]
+    for item in real["incidents"] + real["scheduled_maintenances"]:
+        assert (await get_json(client, f"incidents/{item['id']}.json"))["incident"] == item
     upcoming = (await get_json(client, "scheduled-maintenances/upcoming.json"))["scheduled_maintenances"]
     active = (await get_json(client, "scheduled-maintenances/active.json"))["scheduled_maintenances"]
     real_mnts = real["scheduled_maintenances"]

@@ -4,11 +4,13 @@ replies that carry each update. Pure; times are `<!date^…>` tokens so each rea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from bot.alerts import CLOSING, Event
+from bot.alerts import CLOSING, Event, EventKind
 from bot.prose import Prose, Span
 from bot.slack.kit import Block, clip, context, escape, mrkdwn, section, slack_date
+from bot.surfaces import third_party
 from bot.units import format_duration, parse_time
 
 __all__ = ["reply_message", "root_message"]
@@ -20,6 +22,27 @@ _OPEN_EMOJI = {
     "probe": ":warning:",
     "balance": ":money_with_wings:",
 }
+#: How each closing kind closes its thread: emoji, verb, and whether "lasted N" means anything.
+_CLOSED: Mapping[EventKind, tuple[str, str, bool]] = {
+    "incident_removed": (":wastebasket:", "Removed from the status page", False),
+    "maintenance_completed": (":white_check_mark:", "Completed", True),
+    "maintenance_cancelled": (":no_entry_sign:", "Cancelled or removed", False),
+    "maintenance_removed": (":wastebasket:", "Removed from the status page", False),
+}
+_RESOLVED = (":white_check_mark:", "Resolved", True)
+#: What the page did not say, told where it matters: a disappearance is not a resolution.
+_NOTES: Mapping[EventKind, str] = {
+    "incident_removed": (
+        "Deepgram took this incident off its status page without marking it resolved, so whether the "
+        "problem is over is not known. Check the status page, and your own traffic, if you were affected."
+    ),
+    "maintenance_cancelled": "This maintenance left Deepgram's status page before it started: most likely cancelled.",
+    "maintenance_removed": (
+        "This maintenance left Deepgram's status page while under way, without being marked completed."
+    ),
+}
+#: Statuspage's statuses in plain words: degraded performance is slow, not down.
+_STATUS_WORDS = {"degraded_performance": "Slow (degraded performance)"}
 _SOURCE = {
     "statuspage": "From Deepgram's status page.",
     "probes": "From Deepgram Doctor's own probes with your key, not from Deepgram's status page.",
@@ -46,28 +69,41 @@ def _title(event: Event) -> str:
 
 
 def _body(event: Event) -> str:
-    """The event's words, escaped, then a pointer to the playbook of its topic (`/deepgram why …`)."""
+    """The kind's own note, the event's words, escaped, then a pointer to the playbook of its topic."""
     pointer = mrkdwn(Prose.of("See {topic}.", topic=Span(event.topic, "topic"))) if event.topic else ""
-    return " ".join(part for part in (escape(event.body or ""), pointer) if part)
+    parts = (_NOTES.get(event.kind, ""), escape(event.body or ""), pointer)
+    return " ".join(part for part in parts if part)
+
+
+def _closed(event: Event) -> tuple[str, str, bool]:
+    return _CLOSED.get(event.kind, _RESOLVED)
 
 
 def _state_line(event: Event) -> str:
     if event.kind in CLOSING:
-        lasted = _lasted(event)
-        verb = "Completed" if event.family == "maintenance" else "Resolved"
-        return f":white_check_mark: *{verb}*" + (f", lasted {lasted}" if lasted else "")
-    status = escape(event.status.replace("_", " "))
-    return f"{_OPEN_EMOJI[event.family]} *{status.capitalize()}*"
+        emoji, verb, timed = _closed(event)
+        lasted = _lasted(event) if timed else None
+        return f"{emoji} *{verb}*" + (f", lasted {lasted}" if lasted else "")
+    status = _STATUS_WORDS.get(event.status) or escape(event.status.replace("_", " ")).capitalize()
+    return f"{_OPEN_EMOJI[event.family]} *{status}*"
+
+
+def _component(name: str) -> str:
+    """A component's name; a third party's says whose it is ("… (a provider behind the Voice Agent)")."""
+    party = third_party("", name)
+    return f"{name} ({party.label})" if party else name
 
 
 def _details(event: Event) -> list[str]:
     """Impact, components and times: a maintenance shows its window, anything else since / ended."""
     window = event.family == "maintenance"
     details = []
-    if event.impact and event.impact != "none":
+    if event.impact == "none" and event.family == "incident":
+        details.append("Impact: none (information, not an outage)")
+    elif event.impact:
         details.append(f"Impact: {escape(event.impact)}")
     if event.component_names:
-        details.append("Affects: " + escape(", ".join(event.component_names)))
+        details.append("Affects: " + escape(", ".join(_component(n) for n in event.component_names)))
     if started := _when(event.started_at):
         details.append(f"{'Window' if window else 'Since'}: {started}")
     if ended := _when(event.ended_at):
@@ -85,8 +121,9 @@ def root_message(event: Event) -> tuple[str, list[Block]]:
     blocks = [section("\n".join(lines)), context(_SOURCE[event.source] + " Updates follow in this thread.")]
     text = f"{event.title}: {event.status.replace('_', ' ')}"
     if event.kind in CLOSING:
-        lasted = _lasted(event)
-        text = f"Resolved: {event.title}" + (f" (lasted {lasted})" if lasted else "")
+        _, verb, timed = _closed(event)
+        lasted = _lasted(event) if timed else None
+        text = f"{verb}: {event.title}" + (f" (lasted {lasted})" if lasted else "")
     return text, blocks
 
 

@@ -10,10 +10,10 @@ import pytest
 from bot.alerts import Event, daily_probe_cost, parse_subscribe, route, wants, watch_balance, watch_probes
 from bot.alerts.own import Balance
 from bot.errors import UsageError
-from bot.probes import TTS_TEXT, Clip, ProbeResult, ProbeState
+from bot.probes import Clip, ProbeResult, ProbeState
 from bot.slack.views.alerts import root_message
-from bot.store.db import Subscription
-from bot.surfaces import RunCost
+from bot.store import Subscription
+from bot.surfaces import SURFACES, RunCost
 from bot.topics import Topic
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -102,8 +102,8 @@ def test_parse_subscribe() -> None:
     assert parse_subscribe('"voice agent" --min=minor', names) == (["Voice Agent API"], "minor")
     with pytest.raises(UsageError, match="--min"):
         parse_subscribe("--min loud", names)
-    with pytest.raises(UsageError, match="`flux`"):
-        parse_subscribe("flux", names)
+    with pytest.raises(UsageError, match="`fluxx`"):
+        parse_subscribe("fluxx", names)
 
 
 def test_daily_cost_wording() -> None:
@@ -113,7 +113,8 @@ def test_daily_cost_wording() -> None:
     costs = (RunCost(prerecorded_audio=True), RunCost(streaming_audio=True), RunCost(tts_characters=44))
     text = daily_probe_cost(300, clip, costs)
     assert "288 runs a day" in text and "deepgram.com/pricing" in text and "12,672 TTS characters" in text
-    assert text.replace("12,672", f"{288 * len(TTS_TEXT):,}") == daily_probe_cost(300, clip)  # by default, the table
+    table = sum(s.cost.tts_characters for s in SURFACES)
+    assert text.replace("12,672", f"{288 * table:,}") == daily_probe_cost(300, clip)  # by default, the table
 
 
 def test_component_filters_match_exact_names() -> None:

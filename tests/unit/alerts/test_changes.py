@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.alerts import Event, PageMemory, detect
-from bot.statuspage.page import Incident, Summary, parse_summary
+from bot.statuspage.model import PageRecords, Summary
+from bot.statuspage.parse import parse_summary
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 COMPONENTS = [
@@ -73,8 +74,10 @@ def incident(
     }
 
 
-def recent(*items: dict[str, Any]) -> list[Incident]:
-    return list(parse_summary({"status": {}, "incidents": list(items)}).incidents)
+def recent(*items: dict[str, Any], maintenances: tuple[dict[str, Any], ...] = ()) -> PageRecords:
+    """The page's records as the monitor reads them: incidents.json (and scheduled-maintenances.json)."""
+    listed = parse_summary({"status": {}, "incidents": list(items), "scheduled_maintenances": list(maintenances)})
+    return PageRecords(listed.incidents, listed.maintenances, incidents_read=True, maintenances_read=True)
 
 
 def kinds(events: list[Any]) -> list[str]:
@@ -109,7 +112,8 @@ def test_restart_neither_repeats_nor_misses() -> None:
     restored = PageMemory.from_json(memory.to_json())
     again, events = detect(restored, page(incidents=[incident("a")]), now=T0 + timedelta(minutes=2))
     assert events == []
-    _, events = detect(again, page(), now=T0 + timedelta(minutes=3))
+    done = incident("a", status="resolved", resolved=T0 + timedelta(minutes=3))
+    _, events = detect(again, page(), recent(done), now=T0 + timedelta(minutes=3))
     assert kinds(events) == ["incident_resolved"]
 
 
@@ -174,7 +178,8 @@ def test_component_covered_by_incident_is_not_double_reported() -> None:
         memory, page(statuses={"str": "partial_outage"}, incidents=[incident("a")]), now=T0 + timedelta(minutes=1)
     )
     assert kinds(events) == ["incident_opened"]
-    _, events = detect(memory, page(), now=T0 + timedelta(minutes=2))
+    done = incident("a", status="resolved", resolved=T0 + timedelta(minutes=2))
+    _, events = detect(memory, page(), recent(done), now=T0 + timedelta(minutes=2))
     assert kinds(events) == ["incident_resolved"]
 
 
@@ -196,7 +201,8 @@ def test_maintenance_lifecycle() -> None:
         memory, page(maintenances=[dict(window, status="in_progress")]), now=T0 + timedelta(hours=2)
     )
     assert kinds(events) == ["maintenance_started"]
-    _, events = detect(memory, page(), now=T0 + timedelta(hours=3))
+    done = dict(window, status="completed", incident_updates=[{"id": "u2", "status": "in_progress"}])
+    _, events = detect(memory, page(), recent(maintenances=(done,)), now=T0 + timedelta(hours=3))
     assert kinds(events) == ["maintenance_completed"] and {e.thread for e in events} == {"maintenance:mw"}
     assert {e.family for e in events} == {"maintenance"}
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.statuspage.page import SummaryFormatError, parse_summary, parse_time
+from bot.statuspage.model import SummaryFormatError
+from bot.statuspage.parse import parse_summary
+from bot.units import parse_time
 
 
 def _examples(reference_data: Path) -> list[Path]:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.statuspage.page import StatusPageClient
+from bot.statuspage.client import StatusPageClient
 from simworld.statuspage import FakeStatusPage
 
 
