@@ -40,10 +40,10 @@ from deepgram.listen.v2 import types as flux_types  # noqa: E402
 from deepgram.speak.v1 import socket_client as speak_socket  # noqa: E402
 from deepgram.speak.v1 import types as speak_types  # noqa: E402
 
-from simworld.deepgram import Clip, FakeDeepgram  # noqa: E402
+from simworld.deepgram import FakeDeepgram  # noqa: E402
+from simworld.world import PROBE_SENTENCE, probe_clip  # noqa: E402
 
-PROBE_WAV = ROOT / "bot/data/probe-clip.wav"
-PROBE_SENTENCE = "Testing Deepgram speech recognition, one two three."
+PROBE_WAV = ROOT / "bot/probes/data/probe-clip.wav"
 PROBE_SETTINGS: dict[str, Any] = {
     "type": "Settings",
     "audio": {
@@ -250,7 +250,7 @@ async def main() -> int:
     version = importlib.metadata.version("deepgram-sdk")
     print(f"deepgram-sdk {version} against the fake Deepgram")
     async with FakeDeepgram() as dg:
-        dg.register_clip(Clip(audio=PROBE_WAV.read_bytes(), transcript=PROBE_SENTENCE))
+        dg.register_clip(probe_clip())  # the recorded real transcript and word timings
         checks: list[tuple[str, Callable[[FakeDeepgram], Awaitable[None]]]] = [
             ("Voice Agent", check_agent),
             ("Flux (listen v2)", check_flux),

@@ -30,16 +30,15 @@ from bot.config import Settings  # noqa: E402
 from bot.probes import Clip, probe_auth, probe_rest, probe_streaming, probe_tts  # noqa: E402
 from bot.runtime.deps import Deps  # noqa: E402
 from bot.status.check import check_status  # noqa: E402
-from bot.store.db import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402
-from simworld.deepgram import Clip as FakeClip  # noqa: E402
 from simworld.deepgram import FakeDeepgram  # noqa: E402
 from simworld.slack import FakeSlack, SlackDriver  # noqa: E402
 from simworld.statuspage import FakeStatusPage  # noqa: E402
+from simworld.world import probe_clip  # noqa: E402
 
 LATENCY = {"listen": 0.300, "listen_ws": 0.400, "speak": 0.250, "projects": 0.200}
 STATUS_PAGE_LATENCY = 0.150
-SENTENCE = "Testing Deepgram speech recognition, one two three."
 
 
 async def timed(work: Callable[[], Awaitable[object]]) -> float:
@@ -51,7 +50,7 @@ async def timed(work: Callable[[], Awaitable[object]]) -> float:
 async def main(runs: int) -> None:
     clip = Clip.load()
     async with FakeDeepgram() as dg, FakeStatusPage() as page, FakeSlack() as slack, httpx.AsyncClient() as http:
-        dg.register_clip(FakeClip(audio=clip.wav, transcript=SENTENCE))
+        dg.register_clip(probe_clip())
         for route, seconds in LATENCY.items():
             dg.set_latency(route, seconds)
         page.latency = STATUS_PAGE_LATENCY

@@ -10,7 +10,8 @@ adding a surface is adding a row.
 
 Status-page components are matched by **id** first and by **exact name** (case-insensitive, with any
 "Group - " prefix removed) as a fallback (statuspage.md §7). The names below are the ones third
-parties observed on status.deepgram.com (unverified); ids are listed where they are known.
+parties observed on status.deepgram.com (unverified); ids are listed where they are known. No
+component is known for Flux or the TTS socket: their rows name the component of the API they run on.
 """
 
 from __future__ import annotations
@@ -21,21 +22,27 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot.probes.agent import probe_agent
 from bot.probes.clip import Clip
+from bot.probes.flux import probe_flux
 from bot.probes.http import TTS_TEXT, probe_auth, probe_rest, probe_tts
 from bot.probes.result import ProbeConfig, ProbeResult
 from bot.probes.streaming import probe_streaming
+from bot.probes.tts_stream import probe_tts_stream
 from bot.topics import Topic
 
 __all__ = [
     "SURFACES",
     "SURFACE_IDS",
+    "THIRD_PARTY",
     "ProbeContext",
     "RunCost",
     "SurfaceSpec",
+    "ThirdParty",
     "component_key",
     "surface",
     "surface_for_word",
+    "third_party",
 ]
 
 
@@ -54,7 +61,15 @@ class RunCost:
 
     prerecorded_audio: bool = False  # the clip, sent once to `/v1/listen`
     streaming_audio: bool = False  # the clip, streamed once
-    tts_characters: int = 0
+    #: the clip streamed once to Flux `/v2/listen`, plus up to `bot.probes.flux.SILENCE_SECONDS` of
+    #: trailing silence (billed as audio like the rest)
+    flux_audio: bool = False
+    tts_characters: int = 0  # REST and socket TTS alike are billed per character
+    #: Voice Agent connection time (billed per minute of connection, deepgram-realtime.md §1.10; whether
+    #: a few seconds are rounded up to a minute is unverified): the session alone, and what the optional
+    #: turn (`ProbeConfig.agent_turn`) adds, which also spends managed-LLM tokens and a word of TTS
+    agent_seconds: float = 0.0
+    agent_turn_seconds: float = 0.0
 
 
 Probe = Callable[[ProbeContext, float], Awaitable[ProbeResult]]
@@ -97,6 +112,18 @@ async def _tts(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
     return await probe_tts(ctx.http, ctx.config, slow_ms=slow_ms)
 
 
+async def _agent(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_agent(ctx.http, ctx.config, slow_ms=slow_ms)
+
+
+async def _flux(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_flux(ctx.config, ctx.clip, slow_ms=slow_ms)
+
+
+async def _tts_stream(ctx: ProbeContext, slow_ms: float) -> ProbeResult:
+    return await probe_tts_stream(ctx.config, slow_ms=slow_ms)
+
+
 SURFACES: tuple[SurfaceSpec, ...] = (
     SurfaceSpec(
         id="auth",
@@ -137,6 +164,53 @@ SURFACES: tuple[SurfaceSpec, ...] = (
         filter_words=("speak", "aura", "text-to-speech"),
         cost=RunCost(tts_characters=len(TTS_TEXT)),
     ),
+    SurfaceSpec(
+        id="agent",
+        label="Voice Agent",
+        probe=_agent,
+        # handshake + Welcome + SettingsApplied (+ first agent audio when the turn runs)
+        slow_ms=5000,
+        # "Voice Agent API" (statuspage.md §7). Its sibling "Voice Agent API: Downstream Providers"
+        # (`7n3stjcbj4bx`) reports on the managed LLM/TTS providers: a result with `provider_failure`.
+        component_ids=("r2z04fcdhhzb",),
+        component_names=("Voice Agent API",),
+        topics=(
+            Topic.AGENT_CONNECT,
+            Topic.AGENT_SETTINGS,
+            Topic.AGENT_CLIENT_TIMEOUT,
+            Topic.AGENT_LISTEN,
+            Topic.AGENT_THINK_PROVIDER,
+            Topic.AGENT_SPEAK_PROVIDER,
+            Topic.AGENT_FUNCTIONS,
+            Topic.AGENT_DOWNSTREAM,
+        ),
+        filter_words=("voice-agent", "voiceagent", "converse"),
+        # estimates: up to 2 s of connection for the session, about 5 s more for the turn
+        cost=RunCost(agent_seconds=2.0, agent_turn_seconds=5.0),
+    ),
+    SurfaceSpec(
+        id="flux",
+        label="Flux (v2 streaming)",
+        probe=_flux,
+        # handshake + end of turn after the clip, which includes Flux's own end-of-turn wait
+        slow_ms=3000,
+        # No Flux component is known (statuspage.md §7): Flux runs on the streaming API.
+        component_names=("Streaming API", "Real-time API", "Live API"),
+        topics=(Topic.FLUX, Topic.FLUX_CLOSED, Topic.EMPTY_TRANSCRIPT, Topic.WRONG_TRANSCRIPT),
+        filter_words=("v2", "listen-v2"),
+        cost=RunCost(flux_audio=True),
+    ),
+    SurfaceSpec(
+        id="tts_stream",
+        label="TTS streaming (WebSocket)",
+        probe=_tts_stream,
+        slow_ms=3000,
+        # No component is known for the TTS socket (statuspage.md §7): it is part of the TTS API.
+        component_names=("TTS API", "Text-to-Speech API"),
+        topics=(Topic.TTS_WEBSOCKET, Topic.DATA_0001, Topic.TTS_AUDIO),
+        filter_words=("tts-ws", "speak-ws", "tts-stream", "tts-websocket"),
+        cost=RunCost(tts_characters=len(TTS_TEXT)),
+    ),
 )
 
 SURFACE_IDS: tuple[str, ...] = tuple(s.id for s in SURFACES)
@@ -157,3 +231,33 @@ def component_key(name: str) -> str:
     """A component name as the table compares it: lower case, no `Group - ` prefix, spaces folded."""
     name = name.lower().rsplit(" - ", 1)[-1]
     return re.sub(r"\s+", " ", name).strip()
+
+
+# -- third parties behind a surface ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    """A status-page component that reports on someone else's service behind a surface, not on Deepgram's
+    own API: its trouble is told as `label`, never as a Deepgram outage (statuspage.md §7)."""
+
+    component_id: str
+    #: Exact name (compared like the table's names: any case, no group prefix): the fallback to the id.
+    name: str
+    #: The surface it sits behind.
+    behind: str
+    label: str
+
+
+THIRD_PARTY: tuple[ThirdParty, ...] = (
+    # The managed LLM/TTS providers of the Voice Agent (e.g. Gemini); Deepgram degrades only this
+    # component during a provider outage. 65.81 % available in June 2026 (AIWatch, statuspage.md §7).
+    ThirdParty("7n3stjcbj4bx", "Voice Agent API: Downstream Providers", "agent", "a provider behind the Voice Agent"),
+)
+
+
+def third_party(component_id: str, name: str = "") -> ThirdParty | None:
+    """The third party a status-page component reports on: by id, else by exact name; None for Deepgram's own."""
+    by_id = next((t for t in THIRD_PARTY if t.component_id == component_id), None)
+    key = component_key(name) if name else None
+    return by_id or next((t for t in THIRD_PARTY if key and component_key(t.name) == key), None)

@@ -32,8 +32,26 @@ from simworld.statuspage import FakeStatusPage
 
 Transport = Literal["socket", "http"]
 
-#: What the bot's probe clip (`bot/data/probe-clip.wav`) says; see `bot/data/README.md`.
-PROBE_SENTENCE = "Testing Deepgram speech recognition, one two three."
+#: What the bot's probe clip (`bot/probes/data/probe-clip.wav`) says: the first seven words of the real
+#: nova-3 transcript of the speech it is cut from, with their recorded timings and confidences
+#: (python-sdk-v4 `listen/rest/c4e1…-a17f…-response.json`, copied here so nothing reads test data at run
+#: time; see `bot/probes/data/README.md`). The recorded punctuation is kept: "States," goes on.
+PROBE_WORDS: tuple[dict[str, Any], ...] = (
+    {"word": "we", "start": 0.32, "end": 0.79999995, "confidence": 0.8624085, "punctuated_word": "We,"},
+    {"word": "the", "start": 0.79999995, "end": 0.96, "confidence": 0.99879944, "punctuated_word": "the"},
+    {"word": "people", "start": 0.96, "end": 1.1999999, "confidence": 0.9702684, "punctuated_word": "people"},
+    {"word": "of", "start": 1.1999999, "end": 1.4399999, "confidence": 0.9261229, "punctuated_word": "of"},
+    {"word": "the", "start": 1.4399999, "end": 1.5999999, "confidence": 0.9968953, "punctuated_word": "The"},
+    {"word": "united", "start": 1.5999999, "end": 1.92, "confidence": 0.99693906, "punctuated_word": "United"},
+    {"word": "states", "start": 1.92, "end": 2.56, "confidence": 0.98952234, "punctuated_word": "States,"},
+)
+PROBE_SENTENCE = " ".join(w["punctuated_word"] for w in PROBE_WORDS)
+
+
+def probe_clip() -> FakeClip:
+    """The bot's probe clip as the fake Deepgram knows it: the recorded real transcript and timings."""
+    return FakeClip(audio=Clip.load().wav, transcript=PROBE_SENTENCE, words=[dict(w) for w in PROBE_WORDS])
+
 
 #: The bot scopes `manifest.yml` asks for. The sandbox grants these without reading the manifest,
 #: which an installed package does not ship; tests/packaging/test_manifest.py keeps the two equal.
@@ -58,7 +76,7 @@ MANIFEST_BOT_SCOPES: frozenset[str] = frozenset(
 #: Bot settings every simulated run shares: fast probes, short waits for the dead, no periodic
 #: probes (they are switched on only where wanted, so alerts come from the status page alone).
 BASE_ENV: dict[str, str] = {
-    # Stream the 3-second probe clip 50x faster than real time.
+    # Stream the 2.6-second probe clip 50x faster than real time.
     "PROBE_STREAM_SPEED": "50",
     "PROBE_TIMEOUT_SECONDS": "3",
     "PROBE_INTERVAL_SECONDS": "0",
@@ -107,7 +125,7 @@ class World:
         except BaseException:
             await self.stop()
             raise
-        self.deepgram.register_clip(FakeClip(audio=Clip.load().wav, transcript=PROBE_SENTENCE))
+        self.deepgram.register_clip(probe_clip())
         return self
 
     async def stop(self) -> None:

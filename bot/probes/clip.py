@@ -7,11 +7,13 @@ import wave
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["CLIP_EXPECTED_WORDS", "Clip"]
+__all__ = ["CLIP_EXPECTED_WORDS", "CLIP_TRANSCRIPT", "Clip"]
 
-# Words a correct transcript of the probe clip contains. Numbers are left out on purpose:
-# smart_format may write "one two three" as digits.
-CLIP_EXPECTED_WORDS = ("testing", "speech", "recognition")
+#: What the probe clip says: the first seven words of the real nova-3 transcript recorded by Deepgram's
+#: SDK tests for the speech the clip is cut from (`data/README.md`). Transcripts are judged against
+#: these words by word error rate, case and punctuation ignored (`bot.probes.transcript`).
+CLIP_TRANSCRIPT = "We, the people of The United States"
+CLIP_EXPECTED_WORDS = tuple(CLIP_TRANSCRIPT.split())
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.deepgram import DeepgramError
+from bot.probes.transcript import judge_transcript
 from bot.topics import Topic
 from bot.units import format_ms
 
@@ -33,13 +34,21 @@ ProbeState = Literal["ok", "degraded", "failed", "skipped"]
 
 @dataclass(frozen=True)
 class ProbeConfig:
-    """Where and how to probe. `stream_speed` > 1 streams faster than real time (tests only)."""
+    """Where and how to probe. `stream_speed` > 1 streams faster than real time (tests only).
+
+    `agent_url` is the Voice Agent's WebSocket base (`wss://agent.deepgram.com`); empty means "derive
+    it from `ws_url`" (`bot.probes.agent.agent_base`). `agent_turn` makes the agent probe also run one
+    short conversational turn (think + speak providers), which costs agent time: on demand, or in
+    periodic monitoring only when configured.
+    """
 
     api_url: str
     ws_url: str
     api_key: str | None = field(default=None, repr=False)
     timeout: float = 10.0
     stream_speed: float = 1.0
+    agent_url: str = ""
+    agent_turn: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,11 @@ class ProbeResult:
     error: DeepgramError | None = None
     request_id: str | None = None
     detail: str | None = None
+    #: True when the failure (or degradation) is a provider's that Deepgram calls on the user's behalf
+    #: (the Voice Agent's LLM or TTS: THINK_REQUEST_FAILED, FAILED_TO_SPEAK, …), not Deepgram's own.
+    provider_failure: bool = False
+    #: `Warning` codes the service sent during the probe, in order (Voice Agent, Flux, TTS socket).
+    warnings: tuple[str, ...] = ()
 
     @property
     def error_code(self) -> str | None:
@@ -75,8 +89,14 @@ PHASES = (
     ("tls_ms", "TLS"),
     ("ttfb_ms", "first byte"),
     ("handshake_ms", "handshake"),
+    ("welcome_ms", "Welcome"),
+    ("connected_ms", "Connected"),
+    ("settings_applied_ms", "Settings applied"),
     ("first_result_ms", "first result"),
     ("final_ms", "final"),
+    ("end_of_turn_ms", "end of turn"),
+    ("first_audio_ms", "first audio"),
+    ("flushed_ms", "flushed"),
 )
 
 
@@ -113,16 +133,27 @@ def classify_status(surface: Surface, status: int, error: DeepgramError) -> Prob
 
 
 def transcript_verdict(
-    surface: Surface, transcript: str, expected: tuple[str, ...]
+    surface: Surface,
+    transcript: str,
+    expected: tuple[str, ...],
+    *,
+    right: str = "Transcribed the test clip correctly",
 ) -> tuple[ProbeState, str, Topic | None]:
-    """Is this transcript of the probe clip right? Empty is a failure, wrong words a degradation."""
-    words = {w.strip(".,!?;:'\"").lower() for w in transcript.split()}
-    if not transcript.strip():
-        return "failed", "The transcript of a known speech clip came back empty", Topic.EMPTY_TRANSCRIPT
-    missing = [w for w in expected if w not in words]
-    if missing:
-        return "degraded", "The transcript of a known speech clip came back wrong", Topic.WRONG_TRANSCRIPT
-    return "ok", "Transcribed the test clip correctly", None
+    """Is this transcript of the probe clip right? Judged by word error rate (`bot.probes.transcript`):
+    empty is a failure, too many wrong words a degradation, a word or two off is still right (`right`
+    is the summary then, with the difference noted)."""
+    judged = judge_transcript(transcript, expected)
+    if judged.empty:
+        return "failed", "The transcript of a known speech clip came back empty", judged.topic
+    if not judged.ok:
+        return (
+            "degraded",
+            f"The transcript of a known speech clip came back wrong ({judged.differences})",
+            judged.topic,
+        )
+    if judged.errors:
+        return "ok", f"{right} ({judged.differences} from the recorded transcript, within tolerance)", None
+    return "ok", right, None
 
 
 def judge_speed(result: ProbeResult, elapsed_ms: float, slow_ms: float) -> ProbeResult:

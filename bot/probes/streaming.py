@@ -7,16 +7,16 @@ import json
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from bot.deepgram import DeepgramError, auth_header, close_reason_code, parse_error, ws_url
+from bot.deepgram import auth_header, close_reason_code, ws_url
 from bot.probes.clip import Clip
 from bot.probes.http import LISTEN_MODEL
-from bot.probes.result import ProbeConfig, ProbeResult, classify_status, judge_speed, skipped, transcript_verdict
+from bot.probes.result import ProbeConfig, ProbeResult, judge_speed, skipped, transcript_verdict
+from bot.probes.wsio import Stopwatch, close_info, error_of, json_frame, refused, unreachable
 from bot.topics import Topic
 
 __all__ = ["CHUNK_SECONDS", "classify_close", "probe_streaming"]
@@ -46,6 +46,21 @@ def classify_close(code: int, reason: str) -> tuple[Topic, str]:
     return Topic.WEBSOCKET, f"The stream closed unexpectedly (code {code})"
 
 
+class _Stream:
+    """What came back on one listen stream."""
+
+    def __init__(self) -> None:
+        self.watch = Stopwatch()
+        self.timings: dict[str, float] = {}
+        self.request_id: str | None = None
+        self.finals: list[str] = []
+
+    def failed(self, summary: str, topic: Topic, **extra: Any) -> ProbeResult:
+        return ProbeResult(
+            "streaming", "failed", summary, topic, self.watch.since(), self.timings, request_id=self.request_id, **extra
+        )
+
+
 async def probe_streaming(
     cfg: ProbeConfig, clip: Clip, *, slow_ms: float = math.inf, connect_fn: Connect = connect
 ) -> ProbeResult:
@@ -64,98 +79,63 @@ async def probe_streaming(
             "interim_results": True,
         },
     )
-    start = time.perf_counter()
-    timings: dict[str, float] = {}
-
-    def ms_since(t0: float) -> float:
-        return round((time.perf_counter() - t0) * 1000, 1)
-
-    request_id: str | None = None
-    finals: list[str] = []
+    stream = _Stream()
     try:
         async with asyncio.timeout(cfg.timeout + clip.seconds / cfg.stream_speed):
             async with connect_fn(
                 url, additional_headers=auth_header(cfg.api_key), open_timeout=cfg.timeout, close_timeout=2
             ) as ws:
-                timings["handshake_ms"] = ms_since(start)
-                request_id = ws.response.headers.get("dg-request-id") if ws.response else None
-                audio_start = time.perf_counter()
-                close_sent: list[float] = []
-                sender = asyncio.create_task(_send_clip(ws, clip, cfg.stream_speed, close_sent))
-                try:
-                    async for message in ws:
-                        data = _message(message)
-                        if data.get("type") == "Results":
-                            timings.setdefault("first_result_ms", ms_since(audio_start))
-                            request_id = request_id or (data.get("metadata") or {}).get("request_id")
-                            if data.get("is_final"):
-                                finals.append(_ws_transcript(data))
-                        elif data.get("type") == "Metadata" and close_sent:
-                            timings["final_ms"] = ms_since(close_sent[0])
-                finally:
-                    sender.cancel()
+                stream.timings["handshake_ms"] = stream.watch.since()
+                stream.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
+                await _listen(ws, clip, cfg.stream_speed, stream)
     except InvalidStatus as exc:
-        status = exc.response.status_code
-        error = parse_error(status, bytes(exc.response.body or b""), dict(exc.response.headers))
-        result = classify_status("streaming", status, error)
-        return replace(result, elapsed_ms=ms_since(start), timings=timings)
+        return refused("streaming", exc, stream.watch.since(), stream.timings)
     except ConnectionClosed as exc:
-        code = exc.rcvd.code if exc.rcvd else 1006
-        reason = exc.rcvd.reason if exc.rcvd else ""
-        topic, summary = classify_close(code, reason)
-        error = DeepgramError(
-            status=None, code=close_reason_code(reason), message=reason or None, request_id=request_id
-        )
-        return ProbeResult(
-            "streaming",
-            "failed",
-            summary,
-            topic,
-            ms_since(start),
-            timings,
-            close_code=code,
-            error=error,
-            request_id=request_id,
-        )
+        close = close_info(exc)
+        topic, summary = classify_close(close.code, close.reason)
+        error = error_of(close_reason_code(close.reason), close.reason, stream.request_id)
+        return stream.failed(summary, topic, close_code=close.code, error=error)
     except TimeoutError:
-        handshake = "handshake_ms" not in timings
-        topic = Topic.WEBSOCKET if handshake else Topic.NET_0000
-        return ProbeResult(
-            "streaming",
-            "failed",
-            "The handshake did not finish within the time limit"
-            if handshake
-            else "The stream stalled: no transcript within the time limit",
-            topic,
-            ms_since(start),
-            timings,
-            request_id=request_id,
-        )
+        if "handshake_ms" not in stream.timings:
+            return stream.failed("The handshake did not finish within the time limit", Topic.WEBSOCKET)
+        return stream.failed("The stream stalled: no transcript within the time limit", Topic.NET_0000)
     except (InvalidHandshake, InvalidURI, OSError):
-        return ProbeResult(
-            "streaming",
-            "failed",
-            "Could not open the streaming connection to Deepgram",
-            Topic.WEBSOCKET,
-            ms_since(start),
-            timings,
-        )
-    transcript = " ".join(t for t in finals if t).strip()
-    state, summary, verdict_topic = transcript_verdict("streaming", transcript, clip.expected_words)
-    if state == "ok":
-        summary = "Streamed the test clip and got the right transcript"
+        return unreachable("streaming", "streaming", Topic.WEBSOCKET, stream.watch.since())
+    transcript = " ".join(t for t in stream.finals if t).strip()
+    state, summary, verdict_topic = transcript_verdict(
+        "streaming", transcript, clip.expected_words, right="Streamed the test clip and got the right transcript"
+    )
     result = ProbeResult(
         "streaming",
         state,
         summary,
         verdict_topic,
-        ms_since(start),
-        timings,
+        stream.watch.since(),
+        stream.timings,
         close_code=1000,
-        request_id=request_id,
+        request_id=stream.request_id,
         detail=transcript,
     )
-    return judge_speed(result, timings.get("final_ms", 0) + timings.get("handshake_ms", 0), slow_ms)
+    return judge_speed(result, stream.timings.get("final_ms", 0) + stream.timings.get("handshake_ms", 0), slow_ms)
+
+
+async def _listen(ws: ClientConnection, clip: Clip, speed: float, stream: _Stream) -> None:
+    """Send the clip while reading Results until Deepgram closes the stream after CloseStream."""
+    audio_start = time.perf_counter()
+    close_sent: list[float] = []
+    sender = asyncio.create_task(_send_clip(ws, clip, speed, close_sent))
+    try:
+        async for message in ws:
+            data = json_frame(message) or {}
+            if data.get("type") == "Results":
+                stream.timings.setdefault("first_result_ms", stream.watch.since(audio_start))
+                stream.request_id = stream.request_id or (data.get("metadata") or {}).get("request_id")
+                if data.get("is_final"):
+                    stream.finals.append(_ws_transcript(data))
+            elif data.get("type") == "Metadata" and close_sent:
+                stream.timings["final_ms"] = stream.watch.since(close_sent[0])
+    finally:
+        sender.cancel()
 
 
 async def _send_clip(ws: ClientConnection, clip: Clip, speed: float, close_sent: list[float]) -> None:
@@ -166,14 +146,6 @@ async def _send_clip(ws: ClientConnection, clip: Clip, speed: float, close_sent:
         await asyncio.sleep(CHUNK_SECONDS / speed)
     close_sent.append(time.perf_counter())
     await ws.send(json.dumps({"type": "CloseStream"}))
-
-
-def _message(message: str | bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(message)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _ws_transcript(data: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.store.db import Store
+from bot.store import Store
 from simworld.slack import FakeSlack
 from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 
@@ -22,7 +22,9 @@ def subscribe_directly(db: Path, slack: FakeSlack, channels: list[str]) -> None:
     store = Store.open(db)
     try:
         for channel in channels:
-            store.subscribe(channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U0", now=0)
+            store.subscriptions.subscribe(
+                channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U0", now=0
+            )
     finally:
         store.close()
 
@@ -41,8 +43,8 @@ async def test_subscribe_list_unsubscribe_history(bot: RunningBot, world: World)
     assert any("subscribed this channel to Deepgram alerts" in m.text for m in slack.messages(channel))
     listing = json.dumps(await ask("subscriptions"))
     assert "`streaming`" in listing and "major and critical only" in listing and "Periodic probes are off" in listing
-    bad = json.dumps(await ask("subscribe flux"))
-    assert "I don't know the surface or component `flux`" in bad
+    bad = json.dumps(await ask("subscribe fluxx"))
+    assert "I don't know the surface or component `fluxx`" in bad
     history = json.dumps(await ask("history"))
     assert "Pre-recorded (REST)" in history and "Recent Deepgram incidents" in history
     assert "Unsubscribed" in (await ask("unsubscribe"))["text"]
@@ -97,7 +99,7 @@ async def test_kill_9_during_fan_out_delivers_exactly_once(world: World, tmp_pat
         try:
             # The bot's database, read beside it (WAL): wait until its outbox has nothing left to do.
             for _ in range(200):
-                counts = store.outbox_counts()
+                counts = store.outbox.counts()
                 if not counts.get("pending") and not counts.get("inflight"):
                     break
                 await asyncio.sleep(0.05)

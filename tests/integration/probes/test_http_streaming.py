@@ -1,8 +1,7 @@
-"""Each probe against the fake Deepgram: success, and the mapping of every failure mode."""
+"""The key, pre-recorded, streaming and TTS probes against the fake Deepgram; and all probes at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import httpx
@@ -10,49 +9,39 @@ import pytest
 
 from bot.probes import Clip, ProbeConfig, probe_auth, probe_rest, probe_streaming, probe_tts
 from bot.status.probing import run_probes
+from bot.surfaces import SURFACE_IDS
 from bot.topics import Topic
 from simworld.botproc import free_port
 from simworld.deepgram import Clip as FakeClip
 from simworld.deepgram import FakeDeepgram
+from simworld.world import PROBE_SENTENCE
 
 CLIP = Clip.load()
-SENTENCE = "Testing Deepgram speech recognition, one two three."
-
-
-@pytest.fixture
-async def dg() -> AsyncIterator[FakeDeepgram]:
-    async with FakeDeepgram() as fake:
-        fake.register_clip(FakeClip(audio=CLIP.wav, transcript=SENTENCE))
-        yield fake
-
-
-@pytest.fixture
-def cfg(dg: FakeDeepgram) -> ProbeConfig:
-    # 50x real time: the clip streams in ~60 ms instead of 3 s.
-    return ProbeConfig(api_url=dg.base_url, ws_url=dg.ws_url, api_key=dg.api_key, timeout=2.0, stream_speed=50)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
 
 
 async def test_all_probes_pass(dg: FakeDeepgram, cfg: ProbeConfig, http: httpx.AsyncClient) -> None:
-    """A healthy Deepgram: every probe ok, with transcripts, request ids and phase timings."""
+    """A healthy Deepgram: every probe in the table ok, with transcripts, request ids and phase timings."""
     run = await run_probes(http, cfg, CLIP)
-    assert {s: r.state for s, r in run.results.items()} == {s: "ok" for s in ("auth", "rest", "streaming", "tts")}
+    assert {s: r.state for s, r in run.results.items()} == {s: "ok" for s in SURFACE_IDS}
+    assert set(SURFACE_IDS) >= {"auth", "rest", "streaming", "tts", "agent", "flux", "tts_stream"}
     assert "1 project" in run["auth"].summary
-    assert "speech recognition" in (run["rest"].detail or "").lower()
-    assert "speech recognition" in (run["streaming"].detail or "").lower()
+    for surface in ("rest", "streaming", "flux"):
+        assert run[surface].detail == PROBE_SENTENCE, surface  # the recorded real transcript
+        assert run[surface].summary.endswith(("correctly", "right transcript", "right turn")), surface
     assert run["rest"].request_id and run["streaming"].request_id and run["tts"].request_id
     assert {"connect_ms", "ttfb_ms"} <= set(run["rest"].timings)
     assert {"handshake_ms", "first_result_ms", "final_ms"} <= set(run["streaming"].timings)
     assert run["streaming"].close_code == 1000
-    # The probes use the right schemes and parameters on the wire.
+
+
+async def test_probes_on_the_wire(dg: FakeDeepgram, cfg: ProbeConfig, http: httpx.AsyncClient) -> None:
+    """The probes use the right schemes and parameters on the wire."""
+    await run_probes(http, cfg, CLIP)
     listen = [r for r in dg.requests if r.path == "/v1/listen"]
     assert {r.kind for r in listen} == {"http", "ws"}
-    assert all(r.auth_scheme == "token" for r in dg.requests)
+    public = "/v1/agent/settings/think/models"  # the agent host's free reachability check needs no key
+    assert all(r.auth_scheme == "token" for r in dg.requests if r.path != public)
+    assert [r.auth_scheme for r in dg.requests if r.path == public] == [None]
     ws = next(r for r in listen if r.kind == "ws")
     assert ws.query["encoding"] == "linear16" and ws.query["sample_rate"] == "16000"
 

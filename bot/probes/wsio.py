@@ -1,0 +1,102 @@
+"""What the WebSocket probes (Voice Agent, Flux, TTS socket) share: timing, frames, handshake refusals.
+
+Each probe keeps its own message rules; this module only reads frames, times phases and maps the
+errors every socket has in common (a refused upgrade, a connection that never opens).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import replace
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from bot.deepgram import DeepgramError, parse_error
+from bot.probes.result import ProbeResult, Surface, classify_status
+from bot.topics import Topic
+
+__all__ = [
+    "CloseInfo",
+    "Stopwatch",
+    "close_info",
+    "domain_code",
+    "error_of",
+    "json_frame",
+    "refused",
+    "unreachable",
+]
+
+# Close-frame payload codes of the TTS socket (`DATA-0001`, `BIG-0000`, `NET-0003`, …): only the code is
+# documented, not the full reason text (deepgram-realtime.md §3.5), so it is matched anywhere in the reason.
+_DOMAIN_CODE = re.compile(r"\b((?:NET|DATA|BIG|MESSAGE)-\d{4})\b")
+
+
+class Stopwatch:
+    """Milliseconds since the probe started, or since any earlier mark."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @staticmethod
+    def now() -> float:
+        return time.perf_counter()
+
+    def since(self, mark: float | None = None) -> float:
+        return round((time.perf_counter() - (self.start if mark is None else mark)) * 1000, 1)
+
+
+def json_frame(message: str | bytes) -> dict[str, Any] | None:
+    """A text frame as a JSON object; None when it is not one (binary frames are audio, not JSON)."""
+    if isinstance(message, bytes):
+        return None
+    try:
+        data = json.loads(message)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def domain_code(reason: str) -> str | None:
+    """`DATA-0001` from a close reason such as `DATA-0001` or `… (DATA-0001) …`."""
+    match = _DOMAIN_CODE.search(reason or "")
+    return match.group(1) if match else None
+
+
+class CloseInfo:
+    """How the server closed the socket: the code (1005 for a close frame without one) and reason."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        self.code = code
+        self.reason = reason
+
+    @property
+    def normal(self) -> bool:
+        """1000 / 1001, or 1005 (no status): what the agent and Flux send after `Error` or `CloseStream`."""
+        return self.code in (1000, 1001, 1005)
+
+
+def close_info(exc: ConnectionClosed) -> CloseInfo:
+    """The server's close frame (1006 when the connection just dropped)."""
+    if exc.rcvd is None:
+        return CloseInfo(1006, "")
+    return CloseInfo(exc.rcvd.code, exc.rcvd.reason)
+
+
+def refused(surface: Surface, exc: InvalidStatus, elapsed_ms: float, timings: dict[str, float]) -> ProbeResult:
+    """A refused upgrade (HTTP status with `dg-error`), mapped like an HTTP answer of that status."""
+    status = exc.response.status_code
+    error = parse_error(status, bytes(exc.response.body or b""), dict(exc.response.headers))
+    return replace(classify_status(surface, status, error), elapsed_ms=elapsed_ms, timings=timings)
+
+
+def unreachable(surface: Surface, what: str, topic: Topic, elapsed_ms: float) -> ProbeResult:
+    """No connection at all (DNS, refused, TLS, a bad URL)."""
+    return ProbeResult(surface, "failed", f"Could not open the {what} connection to Deepgram", topic, elapsed_ms)
+
+
+def error_of(code: str | None, message: str | None, request_id: str | None) -> DeepgramError:
+    """What the service said in an `Error` message or a close frame, kept for the report."""
+    return DeepgramError(status=None, code=code or None, message=(message or None), request_id=request_id)
