@@ -48,6 +48,10 @@ class Settings:
     deepgram_api_key: str | None = field(default=None, repr=False)
     deepgram_api_url: str = DEFAULT_DEEPGRAM_API_URL
     deepgram_status_url: str = DEFAULT_STATUS_URL
+    #: The Voice Agent's WebSocket base; empty: derived from DEEPGRAM_API_URL (`bot.probes.agent.agent_base`).
+    deepgram_agent_url: str = ""
+    #: Whether the monitor's periodic probes run a full Voice Agent turn (it spends agent minutes).
+    monitor_agent_turn: bool = False
     db_path: str = DEFAULT_DB
     status_poll_seconds: float = 60.0
     probe_timeout_seconds: float = 10.0
@@ -134,6 +138,12 @@ class Settings:
             slack_api_url += "/"
         deepgram_api_url = _url(environ, "DEEPGRAM_API_URL", DEFAULT_DEEPGRAM_API_URL, problems).rstrip("/")
         status_url = _url(environ, "DEEPGRAM_STATUS_URL", DEFAULT_STATUS_URL, problems).rstrip("/")
+        agent_url = ""
+        if text("DEEPGRAM_AGENT_URL"):
+            agent_url = _url(environ, "DEEPGRAM_AGENT_URL", "", problems, schemes=("wss", "ws")).rstrip("/")
+        agent_turn = (text("MONITOR_AGENT_TURN") or "false").lower()
+        if agent_turn not in ("true", "false", "1", "0", "yes", "no"):
+            problems.append("MONITOR_AGENT_TURN must be true or false.")
 
         api_key = text("DEEPGRAM_API_KEY")
         if api_key is not None and (len(api_key) < 20 or any(c.isspace() for c in api_key)):
@@ -180,6 +190,8 @@ class Settings:
             deepgram_api_key=api_key,
             deepgram_api_url=deepgram_api_url,
             deepgram_status_url=status_url,
+            deepgram_agent_url=agent_url,
+            monitor_agent_turn=agent_turn in ("true", "1", "yes"),
             db_path=db_path,
             status_poll_seconds=float(poll),
             probe_timeout_seconds=float(probe_timeout),
@@ -244,11 +256,18 @@ def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _url(environ: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+def _url(
+    environ: Mapping[str, str],
+    name: str,
+    default: str,
+    problems: list[str],
+    *,
+    schemes: tuple[str, ...] = ("http", "https"),
+) -> str:
     value = environ.get(name, "").strip() or default
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        problems.append(f"{name} must be an http(s) URL, got {_clip(value)!r}.")
+    if parts.scheme not in schemes or not parts.netloc:
+        problems.append(f"{name} must be a {'/'.join(schemes)} URL, got {_clip(value)!r}.")
         return default
     return value
 

@@ -146,6 +146,7 @@ class World:
             "SLACK_BOT_TOKEN": slack.bot_token,
             "SLACK_API_URL": slack.api_url,
             "DEEPGRAM_API_URL": self.deepgram.base_url,
+            "DEEPGRAM_AGENT_URL": self.deepgram.agent_url,
             "DEEPGRAM_API_KEY": self.deepgram.api_key,
             "DEEPGRAM_STATUS_URL": self.statuspage.base_url,
             "DEEPGRAM_DOCTOR_DB": str(db_path),

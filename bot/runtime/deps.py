@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import httpx
@@ -11,8 +11,8 @@ import httpx
 from bot.config import Settings
 from bot.probes import Clip, ProbeConfig
 from bot.speak import SpeakState
-from bot.statuspage.page import StatusPageClient
-from bot.store.db import Store
+from bot.statuspage.client import StatusPageClient
+from bot.store import Store
 
 
 def utcnow() -> datetime:
@@ -41,6 +41,7 @@ class Deps:
 
     @property
     def probe_config(self) -> ProbeConfig:
+        """How `/deepgram status` probes: on demand, so the Voice Agent probe runs a full turn."""
         s = self.settings
         return ProbeConfig(
             api_url=s.deepgram_api_url,
@@ -48,4 +49,11 @@ class Deps:
             api_key=s.deepgram_api_key,
             timeout=s.probe_timeout_seconds,
             stream_speed=s.probe_stream_speed,
+            agent_url=s.deepgram_agent_url,
+            agent_turn=True,
         )
+
+    @property
+    def monitor_probe_config(self) -> ProbeConfig:
+        """How the periodic probes run: a Voice Agent turn (agent minutes) only when configured."""
+        return replace(self.probe_config, agent_turn=self.settings.monitor_agent_turn)
