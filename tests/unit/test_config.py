@@ -163,3 +163,18 @@ def test_huge_values_are_clipped_in_problems() -> None:
         Settings.from_env({"SLACK_BOT_TOKEN": BOT, "SLACK_APP_TOKEN": APP, "PORT": "9" * 1_000_000})
     (problem,) = err.value.problems
     assert problem.startswith("PORT must be a whole number, got '999") and len(problem) < 300
+
+
+def test_voice_agent_settings() -> None:
+    """The agent URL must be a WebSocket URL; the periodic agent turn is off unless asked for."""
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+    settings = Settings.from_env(base)
+    assert settings.deepgram_agent_url == "" and not settings.monitor_agent_turn
+    settings = Settings.from_env(
+        {**base, "DEEPGRAM_AGENT_URL": "wss://agent.eu.deepgram.com/", "MONITOR_AGENT_TURN": "yes"}
+    )
+    assert settings.deepgram_agent_url == "wss://agent.eu.deepgram.com" and settings.monitor_agent_turn
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**base, "DEEPGRAM_AGENT_URL": "https://agent.deepgram.com", "MONITOR_AGENT_TURN": "maybe"})
+    assert any("DEEPGRAM_AGENT_URL must be a wss/ws URL" in p for p in caught.value.problems)
+    assert any("MONITOR_AGENT_TURN" in p for p in caught.value.problems)
