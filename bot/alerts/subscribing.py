@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from bot.alerts.routing import SEVERITIES
 from bot.errors import UsageError
 from bot.probes import Clip
-from bot.surfaces import SURFACES, RunCost, component_key, surface_for_word
+from bot.prose import Prose, clip, code
+from bot.surfaces import SURFACES, SurfaceSpec, component_key, surface_for_word
 
 __all__ = [
     "PRERECORDED_USD_PER_MIN",
@@ -25,6 +26,9 @@ SUBSCRIBE_USAGE = "subscribe [rest streaming tts <component>…] [--min major]"
 # figure shown says "about" and points at the pricing page.
 PRERECORDED_USD_PER_MIN = 0.0043
 STREAMING_USD_PER_MIN = 0.0048
+#: Voice Agent GA price, $4.50 per hour of connection (deepgram-realtime.md §1.10). Whether a probe's
+#: few seconds are rounded up to a whole minute is unverified: the estimate counts the seconds.
+AGENT_USD_PER_MIN = 0.075
 
 
 def parse_subscribe(args: str, component_names: Sequence[str]) -> tuple[list[str], str]:
@@ -32,7 +36,9 @@ def parse_subscribe(args: str, component_names: Sequence[str]) -> tuple[list[str
     try:
         words = shlex.split(args)
     except ValueError:
-        raise UsageError(f"I couldn't read that (an unclosed quote?). Usage: `/deepgram {SUBSCRIBE_USAGE}`") from None
+        raise UsageError(
+            Prose.of("I couldn't read that (an unclosed quote?). Usage: `/deepgram {usage}`", usage=SUBSCRIBE_USAGE)
+        ) from None
     filters: list[str] = []
     severity = "minor"
     index = 0
@@ -54,7 +60,7 @@ def _min_severity(words: Sequence[str], index: int) -> tuple[str, int]:
     else:
         value, index = (words[index + 1] if index + 1 < len(words) else ""), index + 2
     if value.lower() not in SEVERITIES:
-        raise UsageError("`--min` takes `minor` (everything) or `major` (major and critical only).")
+        raise UsageError(Prose.of("`--min` takes `minor` (everything) or `major` (major and critical only)."))
     return value.lower(), index
 
 
@@ -70,10 +76,16 @@ def _filter(word: str, component_names: Sequence[str]) -> str:
     match = next((n for n in component_names if component_key(n) == component_key(word)), None)
     match = match or next((n for n in component_names if word.lower() in n.lower()), None)
     if match is None:
-        known = ", ".join(f"`{n}`" for n in component_names) or "none known yet"
+        known = Prose.join((Prose((code(n),)) for n in component_names), ", ") or Prose.plain("none known yet")
+        surfaces = Prose.join((Prose((code(s.id),)) for s in SURFACES), ", ")
         raise UsageError(
-            f"I don't know the surface or component `{word}`. Use `rest`, `streaming` or `tts`, or a "
-            f"component name from Deepgram's status page ({known})."
+            Prose.of(
+                "I don't know the surface or component `{word}`. Use {surfaces}, or a component name from "
+                "Deepgram's status page ({known}).",
+                word=clip(word, 60),
+                surfaces=surfaces,
+                known=known,
+            )
         )
     return match
 
@@ -88,23 +100,43 @@ def describe_filters(filters: Sequence[str], severity: str) -> str:
     return f"{what}; {level}"
 
 
-_TABLE_COSTS = tuple(s.cost for s in SURFACES)
-
-
-def daily_probe_cost(interval_seconds: float, clip: Clip, costs: Iterable[RunCost] = _TABLE_COSTS) -> str:
-    """What the periodic probes spend per day, approximately, in words: one run of every surface in
-    the table (`costs`, one `RunCost` per surface) per interval."""
+def daily_probe_cost(
+    interval_seconds: float,
+    clip: Clip,
+    surfaces: Iterable[SurfaceSpec] = SURFACES,
+    *,
+    agent_turn: bool = False,
+) -> str:
+    """What the periodic probes spend per day, in plain words: one line per enabled surface with its
+    billing unit (audio minutes, agent minutes, TTS characters), then an approximate total where the
+    reference quotes a list price (deepgram.md §8, deepgram-realtime.md §1.10)."""
     if interval_seconds <= 0:
         return "Periodic probes are off (PROBE_INTERVAL_SECONDS=0), so they cost nothing."
-    costs = tuple(costs)
     runs = 86400 / interval_seconds
     clip_minutes = runs * clip.seconds / 60
-    prerecorded = clip_minutes * sum(c.prerecorded_audio for c in costs)
-    streaming = clip_minutes * sum(c.streaming_audio for c in costs)
-    characters = runs * sum(c.tts_characters for c in costs)
-    usd = prerecorded * PRERECORDED_USD_PER_MIN + streaming * STREAMING_USD_PER_MIN
+    lines: list[str] = []
+    usd = 0.0
+    for spec in surfaces:
+        cost = spec.cost
+        parts: list[str] = []
+        if cost.prerecorded_audio:
+            parts.append(f"{clip_minutes:.0f} min of pre-recorded audio")
+            usd += clip_minutes * PRERECORDED_USD_PER_MIN
+        if cost.streaming_audio:
+            parts.append(f"{clip_minutes:.0f} min of streaming audio")
+            usd += clip_minutes * STREAMING_USD_PER_MIN
+        if cost.flux_audio:
+            parts.append(f"{clip_minutes:.0f} min of Flux audio (plus a little trailing silence)")
+        agent_seconds = cost.agent_seconds + (cost.agent_turn_seconds if agent_turn else 0.0)
+        if agent_seconds:
+            agent_minutes = runs * agent_seconds / 60
+            parts.append(f"about {agent_minutes:.0f} Voice Agent min" + (" (with a turn)" if agent_turn else ""))
+            usd += agent_minutes * AGENT_USD_PER_MIN
+        if cost.tts_characters:
+            parts.append(f"{runs * cost.tts_characters:,.0f} TTS characters")
+        lines.append(f"{spec.label}: " + (", ".join(parts) if parts else "no billable usage"))
+    head = f"Probes run every {interval_seconds / 60:g} min ({runs:.0f} runs a day). Per day: " + "; ".join(lines) + "."
     return (
-        f"Probes run every {interval_seconds / 60:g} min ({runs:.0f} runs a day): about {prerecorded:.0f} min of "
-        f"pre-recorded plus {streaming:.0f} min of streaming audio, roughly ${usd:.2f}/day at pay-as-you-go list "
-        f"prices, plus {characters:,.0f} TTS characters. Check deepgram.com/pricing for your plan."
+        f"{head} Roughly ${usd:.2f}/day for the audio and agent minutes at pay-as-you-go list prices (TTS "
+        "characters and Flux not priced here). Check deepgram.com/pricing for your plan."
     )

@@ -11,9 +11,10 @@ from bot.alerts import Event, daily_probe_cost, parse_subscribe, route, wants, w
 from bot.alerts.own import Balance
 from bot.errors import UsageError
 from bot.probes import Clip, ProbeResult, ProbeState
+from bot.slack.kit import mrkdwn
 from bot.slack.views.alerts import root_message
 from bot.store import Subscription
-from bot.surfaces import SURFACES, RunCost
+from bot.surfaces import SURFACES
 from bot.topics import Topic
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -102,19 +103,27 @@ def test_parse_subscribe() -> None:
     assert parse_subscribe('"voice agent" --min=minor', names) == (["Voice Agent API"], "minor")
     with pytest.raises(UsageError, match="--min"):
         parse_subscribe("--min loud", names)
-    with pytest.raises(UsageError, match="`fluxx`"):
+    with pytest.raises(UsageError, match="fluxx") as unknown:
         parse_subscribe("fluxx", names)
+    shown = mrkdwn(unknown.value.user_message)
+    assert "`fluxx`" in shown and "`agent`" in shown and "`tts_stream`" in shown
+    with pytest.raises(UsageError) as hostile:
+        parse_subscribe("<!channel>", names)
+    assert "<!channel>" not in mrkdwn(hostile.value.user_message)
 
 
 def test_daily_cost_wording() -> None:
-    """The probe cost is stated approximately with the pricing page, and says when probes are off."""
+    """The probe cost is stated per surface, approximately, with the pricing page; and when probes are off."""
     clip = Clip.load()
     assert "cost nothing" in daily_probe_cost(0, clip)
-    costs = (RunCost(prerecorded_audio=True), RunCost(streaming_audio=True), RunCost(tts_characters=44))
-    text = daily_probe_cost(300, clip, costs)
-    assert "288 runs a day" in text and "deepgram.com/pricing" in text and "12,672 TTS characters" in text
-    table = sum(s.cost.tts_characters for s in SURFACES)
-    assert text.replace("12,672", f"{288 * table:,}") == daily_probe_cost(300, clip)  # by default, the table
+    text = daily_probe_cost(300, clip)
+    assert "288 runs a day" in text and "deepgram.com/pricing" in text
+    for spec in SURFACES:
+        assert f"{spec.label}: " in text
+    assert "Text-to-speech: 12,384 TTS characters" in text  # 43 characters, 288 times
+    assert "(with a turn)" not in text and "(with a turn)" in daily_probe_cost(300, clip, agent_turn=True)
+    only_rest = daily_probe_cost(300, clip, [s for s in SURFACES if s.id == "rest"])
+    assert "Streaming" not in only_rest and "Pre-recorded (REST): 12 min of pre-recorded audio" in only_rest
 
 
 def test_component_filters_match_exact_names() -> None:
