@@ -41,8 +41,14 @@ SURFACES: dict[str, Surface] = {
     "rest": Surface("pre-recorded (REST)", "Batch API", "listen"),
     "streaming": Surface("streaming (WebSocket)", "Streaming API", "listen_ws"),
     "tts": Surface("text-to-speech", "TTS API", "speak"),
+    "agent": Surface("Voice Agent", "Voice Agent API", "agent"),
+    # No status-page component of their own is known for Flux and the TTS socket (statuspage.md §7).
+    "flux": Surface("Flux (v2 streaming)", "Streaming API", "listen_v2"),
+    "tts-ws": Surface("TTS streaming (WebSocket)", "TTS API", "speak_ws"),
     "all": Surface("every Deepgram API", GROUP_NAME, "*"),
 }
+#: The third-party component behind the Voice Agent (statuspage.md §7).
+DOWNSTREAM = "Voice Agent API: Downstream Providers"
 ALIASES: dict[str, str] = {
     "batch": "rest",
     "prerecorded": "rest",
@@ -54,6 +60,10 @@ ALIASES: dict[str, str] = {
     "live": "streaming",
     "speak": "tts",
     "aura": "tts",
+    "voice-agent": "agent",
+    "v2": "flux",
+    "tts_stream": "tts-ws",
+    "speak-ws": "tts-ws",
     "api": "all",
 }
 #: The component status an incident of each impact puts its components in.
@@ -62,7 +72,9 @@ _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?)?$")
 
 HELP = """\
 Scenario commands (they change the simulated world; the bot finds out on its own):
-  :outage [rest|streaming|tts|all]   major outage on the status page, and the fake Deepgram refuses that surface (503)
+  :outage [rest|streaming|tts|agent|flux|tts-ws|all]
+                                     major outage on the status page; the fake Deepgram refuses that surface (503)
+  :provider-down                     the LLM behind the Voice Agent fails ("Downstream Providers" degraded)
   :incident <minor|major|critical> "<title>" [component…]   open a status-page incident
   :resolve                           resolve open incidents; Deepgram healthy again (failures and latency gone)
   :bad-key                           the fake Deepgram rejects the bot's key (401) until :reset
@@ -82,7 +94,7 @@ def surface(word: str) -> Surface:
     key = word.strip().lower()
     key = ALIASES.get(key, key)
     if key not in SURFACES:
-        raise ScenarioError(f"unknown surface {word!r}: use rest, streaming, tts or all")
+        raise ScenarioError(f"unknown surface {word!r}: use {', '.join(SURFACES)}")
     return SURFACES[key]
 
 
@@ -130,6 +142,8 @@ class Scenario:
             if not args:
                 raise ScenarioError("how slow? e.g. :slow 2s (or :slow off)")
             return self.slow(parse_seconds(args[0]))
+        if name in ("provider-down", "providerdown"):
+            return self.provider_down()
         if name == "reset":
             return self.reset()
         raise ScenarioError(f"unknown command :{name}; :help lists them")
@@ -139,7 +153,7 @@ class Scenario:
     def outage(self, which: str, *extra: str) -> list[str]:
         """A major outage of one surface: on the status page, and for real in the fake API."""
         if extra:
-            raise ScenarioError("usage: :outage [rest|streaming|tts|all]")
+            raise ScenarioError("usage: :outage [rest|streaming|tts|agent|flux|tts-ws|all]")
         target = surface(which)
         title = "Deepgram API outage" if target.route == "*" else f"{target.component} outage"
         self.statuspage.open_incident(
@@ -153,6 +167,23 @@ class Scenario:
         return [
             f'status page: "{title}" (major), {target.component} in major outage',
             f"fake Deepgram: {target.name} requests now fail with 503 Service Unavailable",
+        ]
+
+    def provider_down(self) -> list[str]:
+        """The managed LLM behind the Voice Agent fails: Deepgram's page blames the third party, and the
+        fake agent's think provider fails every turn (Deepgram's own APIs keep working)."""
+        self.statuspage.open_incident(
+            "Elevated errors from an LLM provider",
+            impact="minor",
+            components=(DOWNSTREAM,),
+            component_status="degraded_performance",
+            body="A third-party LLM provider used by the Voice Agent is returning errors.",
+        )
+        self.deepgram.agent.warn_at("think", "THINK_REQUEST_FAILED", times=None)
+        self.deepgram.agent.fail_at("think", "FAILED_TO_THINK", times=None)
+        return [
+            f'status page: "Elevated errors from an LLM provider" (minor), {DOWNSTREAM} degraded',
+            "fake Deepgram: every Voice Agent turn fails in its LLM provider (FAILED_TO_THINK)",
         ]
 
     def incident(self, args: Sequence[str]) -> list[str]:

@@ -79,10 +79,10 @@ async def test_mistakes_are_explained(scenario: Scenario) -> None:
     """Unknown commands, surfaces, impacts and durations raise a ScenarioError that says what to write."""
     for line, expected in [
         (":frobnicate", "unknown command :frobnicate"),
-        (":outage flux", "use rest, streaming, tts or all"),
+        (":outage fluxx", "use rest, streaming, tts, agent, flux, tts-ws, all"),
         (":incident severe 'x'", "impact must be one of"),
         (":incident minor", "usage: :incident"),
-        (':incident minor "x" flux', "no component matches 'flux'"),
+        (':incident minor "x" fluxx', "no component matches 'fluxx'"),
         (":slow", "how slow?"),
         (":slow soon", "write 2s, 500ms or off"),
         (':incident minor "unclosed', "cannot read"),
@@ -101,3 +101,18 @@ def test_durations_and_surfaces() -> None:
 def test_script_lines_skip_blanks_and_comments() -> None:
     """A script is one input per line; blank lines and `#` comments are skipped, edges trimmed."""
     assert list(script_lines(["# intro\n", "\n", "  /deepgram status \n", ":wait\n"])) == ["/deepgram status", ":wait"]
+
+
+async def test_agent_outage_and_provider_down(scenario: Scenario) -> None:
+    """`:outage agent` breaks the agent host; `:provider-down` blames the third party on the page only."""
+    changes = scenario.apply(":outage agent")
+    assert any("Voice Agent API outage" in c for c in changes)
+    page = scenario.statuspage
+    assert page.components[page.component_id("Voice Agent API")].status == "major_outage"
+    scenario.apply(":resolve")
+    changes = scenario.apply(":provider-down")
+    assert any("Downstream Providers degraded" in c for c in changes)
+    downstream = page.components[page.component_id("Voice Agent API: Downstream Providers")]
+    assert downstream.status == "degraded_performance"
+    assert page.components[page.component_id("Voice Agent API")].status == "operational"
+    assert await projects_status(scenario.deepgram) == 200
