@@ -1,7 +1,8 @@
 """Asking Deepgram about one credential: the HTTP calls behind `/deepgram check-key`.
 
 Every call has its own timeout and never raises: a transport failure becomes a `Call` with no
-status and a one-line reason, as in `bot.probes`. The functions here only gather facts;
+status and a one-line reason, as in `bot.probes`; so does an answer over `bot.limits.DEEPGRAM_JSON_MAX`,
+which is not read. The functions here only gather facts;
 `bot.keys.check` turns them into the checklist. The credential goes into request headers and
 nowhere else: it is not logged, stored, or put into any field of what is returned.
 
@@ -32,6 +33,7 @@ import httpx
 
 from bot.deepgram import DeepgramError, parse_error, transport_failure
 from bot.keys.records import from_listing, from_token_details
+from bot.limits import DEEPGRAM_JSON_MAX, TooLarge, fetch
 from bot.topics import Topic
 
 # Projects examined in detail (keys, balances); a key reaching more is rare, the rest are only named.
@@ -75,13 +77,28 @@ async def call(
     if content_type:
         headers["Content-Type"] = content_type
     try:
-        response = await http.request(method, url, headers=headers, json=json_body, content=content, timeout=timeout)
+        response = await fetch(
+            http,
+            method,
+            url,
+            limit=DEEPGRAM_JSON_MAX,
+            headers=headers,
+            json=json_body,
+            content=content,
+            timeout=timeout,
+        )
     except httpx.HTTPError as exc:
         failure = transport_failure(exc, timeout)
         return Call(None, failure=failure.clause, topic=failure.topic)
     except (ValueError, UnicodeError):
         # A header value httpx refuses to send (control or non-ASCII characters in the paste).
         return Call(None, failure="the header could not be sent at all (it has characters HTTP does not allow)")
+    if isinstance(response, TooLarge):
+        return Call(
+            None,
+            failure=f"Deepgram's answer was larger than {response.size}, so it was not read",
+            topic=Topic.SERVER_ERROR,
+        )
     body: Any = None
     try:
         body = response.json()

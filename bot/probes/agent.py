@@ -29,9 +29,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from bot.deepgram import auth_header, transport_failure
+from bot.limits import WS_AUDIO_MAX
 from bot.probes.agent_session import AgentSession
 from bot.probes.result import ProbeConfig, ProbeResult, skipped
-from bot.probes.wsio import Stopwatch, close_info, refused, unreachable
+from bot.probes.wsio import Stopwatch, close_info, oversized, refused, too_large, unreachable
 from bot.topics import Topic
 
 __all__ = ["AGENT_HOST", "SETTINGS", "TURN_MESSAGE", "agent_base", "probe_agent"]
@@ -105,12 +106,22 @@ async def probe_agent(
                 additional_headers=auth_header(cfg.api_key),
                 open_timeout=cfg.timeout,
                 close_timeout=2,
+                max_size=WS_AUDIO_MAX,  # the agent's speech as binary frames, its events as JSON
             ) as ws:
                 session.opened()
                 await _converse(ws, session, deadline, cfg.timeout)
     except InvalidStatus as exc:
         return _refused(exc, watch, session)
     except ConnectionClosed as exc:
+        if too_large(exc):
+            return oversized(
+                SURFACE,
+                WS_AUDIO_MAX,
+                watch.since(),
+                session.timings,
+                request_id=session.request_id,
+                warnings=tuple(session.warnings),
+            )
         session.close = close_info(exc)
     except TimeoutError:
         session.timed_out = True
@@ -126,17 +137,19 @@ async def _check_host(
     """The free reachability check: the agent host's public list of managed LLMs (§1.1, §1.6)."""
     url = "http" + base[len("ws") :] + MODELS_PATH  # ws → http, wss → https
     try:
-        response = await http.get(url, timeout=timeout)
+        # Only the status matters: the body is never read (closing the stream drops it unread).
+        async with http.stream("GET", url, timeout=timeout) as response:
+            status = response.status_code
     except httpx.HTTPError as exc:
         failure = transport_failure(exc, timeout)
         summary = f"Could not reach the Voice Agent host: {failure.clause}"
         return ProbeResult(SURFACE, "failed", summary, Topic.AGENT_CONNECT, watch.since()), None
-    if response.status_code == 404:
+    if status == 404:
         # api.deepgram.com answers 404 here; agent.deepgram.com and the regional api hosts answer 200.
         summary = "This host does not serve the Voice Agent (404 on its list of LLMs)"
         return ProbeResult(SURFACE, "failed", summary, Topic.REGIONS, watch.since(), http_status=404), None
-    if response.status_code != 200:
-        return None, f"The agent host's list of LLMs answered {response.status_code}"
+    if status != 200:
+        return None, f"The agent host's list of LLMs answered {status}"
     return None, None
 
 

@@ -22,9 +22,20 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from bot.deepgram import auth_header, ws_url
+from bot.limits import WS_TEXT_MAX
 from bot.probes.clip import Clip
 from bot.probes.result import ProbeConfig, ProbeResult, judge_speed, skipped, transcript_verdict
-from bot.probes.wsio import CloseInfo, Stopwatch, close_info, error_of, json_frame, refused, unreachable
+from bot.probes.wsio import (
+    CloseInfo,
+    Stopwatch,
+    close_info,
+    error_of,
+    json_frame,
+    oversized,
+    refused,
+    too_large,
+    unreachable,
+)
 from bot.topics import Topic
 
 __all__ = ["FLUX_MODEL", "SILENCE_SECONDS", "probe_flux"]
@@ -133,6 +144,17 @@ class _Session:
             return self.failed("Flux closed the stream before the end of the turn", Topic.FLUX_CLOSED, close)
         return self.failed(f"The Flux stream closed unexpectedly (code {close.code})", Topic.FLUX_CLOSED, close)
 
+    def oversized(self) -> ProbeResult:
+        """A message over `WS_TEXT_MAX`: the socket was closed (1009) without reading it."""
+        return oversized(
+            SURFACE,
+            WS_TEXT_MAX,
+            self.watch.since(),
+            self.timings,
+            request_id=self.request_id,
+            warnings=tuple(self.warnings),
+        )
+
     def stalled(self) -> ProbeResult:
         if "handshake_ms" not in self.timings:
             return self.failed("The Flux handshake did not finish within the time limit", Topic.FLUX)
@@ -156,7 +178,11 @@ async def probe_flux(
     try:
         async with asyncio.timeout(budget):
             async with connect_fn(
-                url, additional_headers=auth_header(cfg.api_key), open_timeout=cfg.timeout, close_timeout=2
+                url,
+                additional_headers=auth_header(cfg.api_key),
+                open_timeout=cfg.timeout,
+                close_timeout=2,
+                max_size=WS_TEXT_MAX,  # Flux sends JSON only
             ) as ws:
                 session.timings["handshake_ms"] = watch.since()
                 session.opened_at = Stopwatch.now()
@@ -173,6 +199,8 @@ async def probe_flux(
     except InvalidStatus as exc:
         return _refused(exc, watch, session)
     except ConnectionClosed as exc:
+        if too_large(exc):
+            return session.oversized()
         return session.ended_early(close_info(exc))
     except TimeoutError:
         return session.stalled()

@@ -1,7 +1,9 @@
 """The HTTP probes: the key (`GET /v1/projects`), pre-recorded (`POST /v1/listen`) and TTS (`POST /v1/speak`).
 
 Phase timings come from httpcore's trace hooks (connect, TLS, time to first byte), so a slow network
-and a slow Deepgram look different. Every call has its own timeout; none raises.
+and a slow Deepgram look different. Every call has its own timeout; none raises. Bodies are read
+streamed and capped (`bot.limits`): JSON at `DEEPGRAM_JSON_MAX`, the TTS audio at what `TTS_TEXT` can
+become; a larger answer is a failed probe, not read.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import httpx
 
 from bot.deepgram import auth_header, parse_error, transport_failure
+from bot.limits import DEEPGRAM_JSON_MAX, Answer, TooLarge, fetch, tts_audio_cap
 from bot.probes.clip import Clip
 from bot.probes.result import (
     ProbeConfig,
@@ -33,6 +36,8 @@ __all__ = ["LISTEN_MODEL", "TTS_MODEL", "TTS_TEXT", "probe_auth", "probe_rest", 
 LISTEN_MODEL = "nova-3"
 TTS_MODEL = "aura-2-thalia-en"
 TTS_TEXT = "Deepgram Doctor is checking text to speech."
+#: The most the TTS probe reads: what `TTS_TEXT` can become as MP3 (`bot.limits.tts_audio_cap`).
+TTS_AUDIO_LIMIT = tts_audio_cap(len(TTS_TEXT))
 
 
 class _Trace:
@@ -64,15 +69,25 @@ class _Trace:
 
 
 async def _request(
-    http: httpx.AsyncClient, surface: Surface, cfg: ProbeConfig, method: str, path: str, **kwargs: Any
-) -> tuple[httpx.Response | None, ProbeResult | None, _Trace]:
-    """Send one request; on a transport failure return the failed ProbeResult instead."""
+    http: httpx.AsyncClient,
+    surface: Surface,
+    cfg: ProbeConfig,
+    method: str,
+    path: str,
+    *,
+    limit: int = DEEPGRAM_JSON_MAX,
+    **kwargs: Any,
+) -> tuple[Answer | None, ProbeResult | None, _Trace]:
+    """Send one request and read at most `limit` bytes (default `DEEPGRAM_JSON_MAX`) of the answer;
+    on a transport failure or an oversized answer return the failed ProbeResult instead."""
     trace = _Trace()
     headers = {**auth_header(cfg.api_key or ""), **kwargs.pop("headers", {})}
     try:
-        response = await http.request(
+        answer = await fetch(
+            http,
             method,
             cfg.api_url + path,
+            limit=limit,
             headers=headers,
             timeout=cfg.timeout,
             extensions={"trace": trace},
@@ -81,7 +96,23 @@ async def _request(
     except httpx.HTTPError as exc:
         failure = transport_failure(exc, cfg.timeout)
         return None, _transport_failure(surface, trace, failure.summary, failure.topic), trace
-    return response, None, trace
+    if isinstance(answer, TooLarge):
+        return None, _too_large(surface, answer, trace), trace
+    return answer, None, trace
+
+
+def _too_large(surface: Surface, answer: TooLarge, trace: _Trace) -> ProbeResult:
+    """An answer over the cap: Deepgram's side misbehaved (the 5xx playbook); the body was not read."""
+    return ProbeResult(
+        surface,
+        "failed",
+        f"Deepgram's answer was larger than {answer.size}; it was not read",
+        Topic.SERVER_ERROR,
+        _elapsed(trace),
+        trace.timings(),
+        answer.status_code,
+        request_id=answer.request_id,
+    )
 
 
 def _transport_failure(surface: Surface, trace: _Trace, summary: str, topic: Topic) -> ProbeResult:
@@ -93,14 +124,14 @@ def _elapsed(trace: _Trace) -> float:
     return round((time.perf_counter() - trace.start) * 1000, 1)
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(response: Answer) -> Any:
     try:
         return response.json()
     except ValueError:
         return None
 
 
-def _error_result(surface: Surface, response: httpx.Response, trace: _Trace) -> ProbeResult:
+def _error_result(surface: Surface, response: Answer, trace: _Trace) -> ProbeResult:
     error = parse_error(response.status_code, response.content, response.headers)
     result = classify_status(surface, response.status_code, error)
     return _with_time(result, trace)
@@ -110,7 +141,7 @@ def _with_time(result: ProbeResult, trace: _Trace) -> ProbeResult:
     return replace(result, elapsed_ms=_elapsed(trace), timings=trace.timings())
 
 
-def _malformed(surface: Surface, response: httpx.Response, trace: _Trace, what: str) -> ProbeResult:
+def _malformed(surface: Surface, response: Answer, trace: _Trace, what: str) -> ProbeResult:
     return ProbeResult(
         surface,
         "failed",
@@ -193,7 +224,14 @@ async def probe_tts(http: httpx.AsyncClient, cfg: ProbeConfig, *, slow_ms: float
     if not cfg.api_key:
         return skipped("tts")
     response, failure, trace = await _request(
-        http, "tts", cfg, "POST", "/v1/speak", params={"model": TTS_MODEL}, json={"text": TTS_TEXT}
+        http,
+        "tts",
+        cfg,
+        "POST",
+        "/v1/speak",
+        params={"model": TTS_MODEL},
+        json={"text": TTS_TEXT},
+        limit=TTS_AUDIO_LIMIT,
     )
     if failure or response is None:
         return failure or _transport_failure("tts", trace, "No answer", Topic.NETWORK)

@@ -13,10 +13,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from bot.deepgram import auth_header, close_reason_code, ws_url
+from bot.limits import WS_TEXT_MAX
 from bot.probes.clip import Clip
 from bot.probes.http import LISTEN_MODEL
 from bot.probes.result import ProbeConfig, ProbeResult, judge_speed, skipped, transcript_verdict
-from bot.probes.wsio import Stopwatch, close_info, error_of, json_frame, refused, unreachable
+from bot.probes.wsio import Stopwatch, close_info, error_of, json_frame, oversized, refused, too_large, unreachable
 from bot.topics import Topic
 
 __all__ = ["CHUNK_SECONDS", "classify_close", "probe_streaming"]
@@ -83,7 +84,11 @@ async def probe_streaming(
     try:
         async with asyncio.timeout(cfg.timeout + clip.seconds / cfg.stream_speed):
             async with connect_fn(
-                url, additional_headers=auth_header(cfg.api_key), open_timeout=cfg.timeout, close_timeout=2
+                url,
+                additional_headers=auth_header(cfg.api_key),
+                open_timeout=cfg.timeout,
+                close_timeout=2,
+                max_size=WS_TEXT_MAX,  # the listen socket sends JSON only
             ) as ws:
                 stream.timings["handshake_ms"] = stream.watch.since()
                 stream.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
@@ -91,6 +96,10 @@ async def probe_streaming(
     except InvalidStatus as exc:
         return refused("streaming", exc, stream.watch.since(), stream.timings)
     except ConnectionClosed as exc:
+        if too_large(exc):
+            return oversized(
+                "streaming", WS_TEXT_MAX, stream.watch.since(), stream.timings, request_id=stream.request_id
+            )
         close = close_info(exc)
         topic, summary = classify_close(close.code, close.reason)
         error = error_of(close_reason_code(close.reason), close.reason, stream.request_id)

@@ -18,9 +18,21 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from bot.deepgram import auth_header, ws_url
+from bot.limits import WS_AUDIO_MAX
 from bot.probes.http import TTS_MODEL, TTS_TEXT
 from bot.probes.result import ProbeConfig, ProbeResult, ProbeState, judge_speed, skipped
-from bot.probes.wsio import CloseInfo, Stopwatch, close_info, domain_code, error_of, json_frame, refused, unreachable
+from bot.probes.wsio import (
+    CloseInfo,
+    Stopwatch,
+    close_info,
+    domain_code,
+    error_of,
+    json_frame,
+    oversized,
+    refused,
+    too_large,
+    unreachable,
+)
 from bot.topics import Topic
 
 __all__ = ["TTS_STREAM_RATE", "classify_tts_close", "probe_tts_stream"]
@@ -154,7 +166,11 @@ async def probe_tts_stream(
     try:
         async with asyncio.timeout(cfg.timeout):
             async with connect_fn(
-                url, additional_headers=auth_header(cfg.api_key), open_timeout=cfg.timeout, close_timeout=2
+                url,
+                additional_headers=auth_header(cfg.api_key),
+                open_timeout=cfg.timeout,
+                close_timeout=2,
+                max_size=WS_AUDIO_MAX,  # binary audio frames as well as JSON
             ) as ws:
                 session.timings["handshake_ms"] = watch.since()
                 session.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
@@ -162,6 +178,15 @@ async def probe_tts_stream(
     except InvalidStatus as exc:
         return refused(SURFACE, exc, watch.since(), session.timings)
     except ConnectionClosed as exc:
+        if too_large(exc):
+            return oversized(
+                SURFACE,
+                WS_AUDIO_MAX,
+                watch.since(),
+                session.timings,
+                request_id=session.request_id,
+                warnings=tuple(session.warnings),
+            )
         return session.closed(close_info(exc))
     except TimeoutError:
         return session.stalled(cfg.timeout)

@@ -1,7 +1,8 @@
 """What the WebSocket probes (Voice Agent, Flux, TTS socket) share: timing, frames, handshake refusals.
 
 Each probe keeps its own message rules; this module only reads frames, times phases and maps the
-errors every socket has in common (a refused upgrade, a connection that never opens).
+errors every socket has in common (a refused upgrade, a connection that never opens, a message over
+the size limit the probe opened the socket with).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus, PayloadTooBig
 
 from bot.deepgram import DeepgramError, parse_error
+from bot.limits import format_size
 from bot.probes.result import ProbeResult, Surface, classify_status
 from bot.topics import Topic
 
@@ -25,9 +27,14 @@ __all__ = [
     "domain_code",
     "error_of",
     "json_frame",
+    "oversized",
     "refused",
+    "too_large",
     "unreachable",
 ]
+
+#: The close code `websockets` sends when a message is over `max_size` (RFC 6455 "message too big").
+MESSAGE_TOO_BIG = 1009
 
 # Close-frame payload codes of the TTS socket (`DATA-0001`, `BIG-0000`, `NET-0003`, …): only the code is
 # documented, not the full reason text (deepgram-realtime.md §3.5), so it is matched anywhere in the reason.
@@ -100,3 +107,41 @@ def unreachable(surface: Surface, what: str, topic: Topic, elapsed_ms: float) ->
 def error_of(code: str | None, message: str | None, request_id: str | None) -> DeepgramError:
     """What the service said in an `Error` message or a close frame, kept for the report."""
     return DeepgramError(status=None, code=code or None, message=(message or None), request_id=request_id)
+
+
+def too_large(exc: ConnectionClosed) -> bool:
+    """Did the probe's own side close the socket because a message from Deepgram was over `max_size`?
+
+    `websockets` (17.x, `protocol.py`) reads a frame's length before its payload; over the limit its
+    parser raises `PayloadTooBig`, sends close 1009 ("frame exceeds limit of 1048576 bytes"), then
+    discards the rest, the server's close frame included. `recv()` and `async for` raise a
+    `ConnectionClosedError` with `sent.code == 1009`, no `rcvd`, and the `PayloadTooBig` as its cause.
+    A 1009 from Deepgram (the TTS socket's `BIG-0000`) is in `rcvd` instead, and only echoed in `sent`.
+    """
+    if isinstance(exc.__cause__, PayloadTooBig):
+        return True
+    sent = exc.sent
+    return sent is not None and sent.code == MESSAGE_TOO_BIG and (exc.rcvd is None or not exc.rcvd_then_sent)
+
+
+def oversized(
+    surface: Surface,
+    limit: int,
+    elapsed_ms: float,
+    timings: dict[str, float],
+    *,
+    request_id: str | None = None,
+    warnings: tuple[str, ...] = (),
+) -> ProbeResult:
+    """A message over `limit` bytes: Deepgram's side misbehaved (the 5xx playbook); it was not read."""
+    return ProbeResult(
+        surface,
+        "failed",
+        f"Deepgram sent a message larger than {format_size(limit)}; it was not read (the socket was closed, 1009)",
+        Topic.SERVER_ERROR,
+        elapsed_ms,
+        timings,
+        close_code=MESSAGE_TOO_BIG,
+        request_id=request_id,
+        warnings=warnings,
+    )

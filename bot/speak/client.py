@@ -3,6 +3,8 @@
 The pieces of a text are synthesised concurrently under a process-wide bound and their MP3s are
 joined in order (`bot.speak.mp3.join_mp3`). The calls take their `httpx.AsyncClient` and never leak
 httpx exceptions: every failure becomes a `TtsError` naming the `/deepgram why` topic that explains it.
+Each piece's audio is read streamed, capped at what its text can become (`bot.limits.tts_audio_cap`);
+more than that is an error, not read. The model list is capped like any Deepgram JSON.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import httpx
 
 from bot.deepgram import DeepgramError, auth_header, parse_error, transport_failure
 from bot.errors import UpstreamError
+from bot.limits import DEEPGRAM_JSON_MAX, Answer, TooLarge, fetch, tts_audio_cap
 
 # `bot.probes.result`, not `bot.probes`: the probes package imports `bot.speak.mp3` while it loads.
 from bot.probes.result import classify_status
@@ -96,7 +99,7 @@ _ADVICE: Mapping[int, str] = {
 _ADVICE_5XX = Prose.of("Deepgram had a problem on its side; try again in a minute and check `/deepgram status`.")
 
 
-def _status_error(response: httpx.Response, voice: str) -> TtsError:
+def _status_error(response: Answer, voice: str) -> TtsError:
     error = parse_error(response.status_code, response.content, response.headers)
     result = classify_status("tts", response.status_code, error)
     summary = Prose.plain(result.summary)
@@ -111,11 +114,15 @@ def _status_error(response: httpx.Response, voice: str) -> TtsError:
 
 async def synthesize_piece(http: httpx.AsyncClient, cfg: TtsConfig, voice: str, text: str) -> bytes:
     """One `POST /v1/speak` as MP3; the audio bytes exactly as Deepgram sent them."""
+    limit = tts_audio_cap(len(text))
     try:
         # httpx timeouts bound each phase; this bounds the whole request, slow trickles included.
         async with asyncio.timeout(cfg.timeout):
-            response = await http.post(
+            response = await fetch(
+                http,
+                "POST",
                 f"{cfg.api_url}/v1/speak",
+                limit=limit,
                 # `encoding=mp3` is the documented default, spelled out because one docs page claims
                 # the REST default is linear16/wav (deepgram.md §3.3).
                 params={"model": voice, "encoding": "mp3"},
@@ -126,6 +133,17 @@ async def synthesize_piece(http: httpx.AsyncClient, cfg: TtsConfig, voice: str, 
     except (TimeoutError, httpx.HTTPError) as exc:
         failure = transport_failure(exc, cfg.timeout)
         raise TtsError(failure.summary, failure.topic) from None
+    if isinstance(response, TooLarge):
+        summary = Prose.plain(
+            f"Deepgram's answer was larger than {response.size}, more audio than {len(text):,} characters "
+            "can make; it was not read"
+        )
+        raise TtsError(
+            summary + ". " + _ADVICE_5XX,
+            Topic.SERVER_ERROR,
+            status=response.status_code,
+            error=DeepgramError(response.status_code, request_id=response.request_id),
+        )
     if response.status_code != 200:
         raise _status_error(response, voice)
     content_type = response.headers.get("content-type", "")
@@ -184,11 +202,20 @@ async def fetch_catalog(http: httpx.AsyncClient, cfg: TtsConfig) -> VoiceCatalog
     """The voices from `GET /v1/models` when the key may read it, else the built-in list (never raises)."""
     note: str
     try:
-        response = await http.get(f"{cfg.api_url}/v1/models", headers=auth_header(cfg.api_key), timeout=cfg.timeout)
+        response = await fetch(
+            http,
+            "GET",
+            f"{cfg.api_url}/v1/models",
+            limit=DEEPGRAM_JSON_MAX,
+            headers=auth_header(cfg.api_key),
+            timeout=cfg.timeout,
+        )
     except httpx.HTTPError:
         note = "Deepgram's model list could not be reached"
     else:
-        if response.status_code == 200:
+        if isinstance(response, TooLarge):
+            note = f"Deepgram's model list was larger than {response.size}, so it was not read"
+        elif response.status_code == 200:
             try:
                 voices = voices_from_models(response.json())
             except ValueError:

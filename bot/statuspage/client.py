@@ -5,6 +5,9 @@ and returns the last summary parsed. Whenever the summary changed (and so at sta
 re-reads `components.json`, the catalogue every component is keyed against by id. `fetch_records()`
 reads the page's own records (`incidents.json`, `incidents/<id>.json`, `scheduled-maintenances.json`)
 to confirm what left the summary before anyone calls it resolved or completed (quirk §3.7).
+
+Every body is read streamed and capped at `bot.limits.STATUS_PAGE_JSON_MAX`: a larger summary is an
+error ("answered with more than 4 MB"), a larger catalogue or record list is treated as unreadable.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 
+from bot.limits import STATUS_PAGE_JSON_MAX, Answer, TooLarge, fetch
 from bot.statuspage.model import Component, PageRecords, Summary, SummaryFormatError
 from bot.statuspage.parse import parse_components, parse_incident, parse_incidents, parse_maintenances, parse_summary
 
@@ -70,7 +74,7 @@ class _Validators:
             headers["If-Modified-Since"] = self.last_modified
         return headers
 
-    def remember(self, response: httpx.Response) -> None:
+    def remember(self, response: Answer) -> None:
         self.etag = response.headers.get("ETag")
         self.last_modified = response.headers.get("Last-Modified")
 
@@ -106,11 +110,13 @@ class StatusPageClient:
 
         headers = self._summary_validators.headers()
         try:
-            response = await self.http.get(self.base_url + SUMMARY_PATH, headers=headers, timeout=self.timeout)
+            response = await self._get(SUMMARY_PATH, headers)
         except httpx.TimeoutException:
             return done("error", problem="timed out")
         except httpx.HTTPError as exc:
             return done("error", problem=f"unreachable ({type(exc).__name__})")
+        if isinstance(response, TooLarge):
+            return done("error", response.status_code, f"answered with more than {response.size}")
         if response.status_code == 304 and self._last is not None:
             return done("unchanged", 304)
         if response.status_code != 200:
@@ -128,9 +134,9 @@ class StatusPageClient:
         """Re-read `components.json` (conditionally); on any failure the last good catalogue stays."""
         headers = self._components_validators.headers()
         try:
-            response = await self.http.get(self.base_url + COMPONENTS_PATH, headers=headers, timeout=self.timeout)
-            if response.status_code != 200:
-                return  # 304: unchanged; anything else: keep what we had
+            response = await self._get(COMPONENTS_PATH, headers)
+            if isinstance(response, TooLarge) or response.status_code != 200:
+                return  # 304: unchanged; anything else (too large included): keep what we had
             self._components = parse_components(response.json())
         except (httpx.HTTPError, ValueError, RecursionError):
             return
@@ -167,14 +173,20 @@ class StatusPageClient:
             missing=frozenset(missing),
         )
 
+    async def _get(self, path: str, headers: dict[str, str]) -> Answer | TooLarge:
+        """One GET, at most `STATUS_PAGE_JSON_MAX` bytes of it read; httpx's exceptions pass through."""
+        url = self.base_url + path
+        return await fetch(self.http, "GET", url, limit=STATUS_PAGE_JSON_MAX, headers=headers, timeout=self.timeout)
+
     async def _get_json(self, path: str) -> tuple[int | None, Any]:
-        """(HTTP status, decoded body or None); (None, None) when the page could not be reached."""
+        """(HTTP status, decoded body or None); (None, None) when the page could not be reached.
+        A body over the cap is not read: (its status, None), like one that is not JSON."""
         try:
-            response = await self.http.get(
-                self.base_url + path, headers={"Accept": "application/json"}, timeout=self.timeout
-            )
+            response = await self._get(path, {"Accept": "application/json"})
         except httpx.HTTPError:
             return None, None
+        if isinstance(response, TooLarge):
+            return response.status_code, None
         if response.status_code != 200:
             return response.status_code, None
         try:

@@ -13,7 +13,7 @@ from . import errors as E
 from .auth import Presented, from_header, from_subprotocols
 from .errors import ErrorReply
 from .models import DEFAULT_STT_MODEL, STT_MODELS, SttModel, language_ok
-from .state import ApiKey, Project, RecordedRequest
+from .state import ApiKey, Oversize, Project, RecordedRequest
 from .transcript import Features
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ REQUEST_ID: web.RequestKey[str] = web.RequestKey("dg_request_id", str)
 RECORD: web.RequestKey[RecordedRequest] = web.RequestKey("dg_record", RecordedRequest)
 STALL: web.RequestKey[bool] = web.RequestKey("dg_stall", bool)  # stall_ws knob for this upgrade
 MALFORMED: web.RequestKey[bool] = web.RequestKey("dg_malformed", bool)  # malformed_json knob on a stream
+OVERSIZE: web.RequestKey[Oversize] = web.RequestKey("dg_oversize", Oversize)  # oversize knob on a stream
 HOST: web.AppKey[str] = web.AppKey("dg_host", str)  # "api" or "agent": which host an app plays
 # Seen on a real browser handshake (deepgram-dotnet-sdk#302, §1.4).
 EXPOSE_HEADERS = "dg-model-name,dg-model-uuid,dg-char-count,dg-request-id,dg-error"
@@ -67,6 +68,42 @@ def error_response(request: web.Request, err: ErrorReply) -> web.Response:
     if isinstance(err.body, dict):
         return web.Response(status=err.status, text=dumps(err.body), content_type="application/json", headers=headers)
     return web.Response(status=err.status, text=err.body, content_type="text/plain", headers=headers)
+
+
+def pad_text(text: str, knob: Oversize | None) -> str:
+    """The `oversize` knob on a socket's JSON message: padded with spaces to `knob.size` bytes (still JSON)."""
+    if knob is None or knob.binary:
+        return text
+    return text + " " * max(0, knob.size - len(text.encode()))
+
+
+async def padded_response(
+    request: web.Request, status: int, head: bytes, filler: bytes, knob: Oversize, headers: dict[str, str]
+) -> web.StreamResponse:
+    """`head` then `filler` repeated, `knob.size` bytes in all, written in 64 KB pieces (never held whole).
+
+    With `knob.declare_length` the answer says its size in `Content-Length`, else it is chunked. A
+    client that stops reading and closes the connection just ends the answer early.
+    """
+    resp = web.StreamResponse(status=status, headers=headers)
+    if knob.declare_length:
+        resp.content_length = knob.size
+    else:
+        resp.enable_chunked_encoding()
+    await resp.prepare(request)
+    piece = 64 * 1024
+    pad = filler * (piece // len(filler) + 1)
+    try:
+        first = head[: knob.size]
+        await resp.write(first)
+        left = knob.size - len(first)
+        while left > 0:
+            await resp.write(pad[: min(piece, left)])
+            left -= min(piece, left)
+        await resp.write_eof()
+    except (ConnectionError, RuntimeError):
+        pass  # the client had read enough and hung up
+    return resp
 
 
 def handshake_error(request: web.Request, status: int, message: str) -> web.Response:

@@ -16,7 +16,7 @@ from .. import _server
 from . import errors as E
 from .agent_host import AgentHost, add_agent_routes
 from .auth import Presented, TokenIssuer, from_header, from_subprotocols
-from .common import FAKE, MALFORMED, RECORD, REQUEST_ID, STALL, dumps
+from .common import FAKE, MALFORMED, OVERSIZE, RECORD, REQUEST_ID, STALL, dumps, padded_response
 from .flux import handle_flux
 from .knobs_realtime import AgentKnobs, FluxKnobs, SpeakWsKnobs
 from .listen import handle_listen
@@ -46,6 +46,7 @@ from .state import (
     Clip,
     Effect,
     EffectKind,
+    Oversize,
     Project,
     Purchase,
     RecordedRequest,
@@ -54,6 +55,7 @@ from .state import (
     now_utc,
 )
 from .streaming import ListenStream, handle_listen_ws
+from .synth import mp3
 from .transcript import ClipEntry, analyse
 from .wsbase import WS_ROUTES, WsSession
 
@@ -64,7 +66,7 @@ class FakeDeepgram(_server.LoopbackServer):
     """A faithful stand-in for api.deepgram.com on 127.0.0.1 (REST + WebSocket on one port).
 
     Healthy by default: one project "Acme Voice" with $187.42 and a member key (`api_key`).
-    Knobs (`fail`, `rate_limit`, `drop_connection`, `malformed_json`, `stall_ws`, `set_latency`,
+    Knobs (`fail`, `rate_limit`, `drop_connection`, `malformed_json`, `oversize`, `stall_ws`, `set_latency`,
     `exhaust_credits`) and the attributes below select documented-but-disputed variants.
 
     Realtime sockets: Flux `/v2/listen` and the TTS socket `/v1/speak` on this port; the Voice Agent on a
@@ -283,6 +285,11 @@ class FakeDeepgram(_server.LoopbackServer):
         if e.kind == "stall":
             request[STALL] = True
             return await handler(request)
+        if e.kind == "oversize" and e.oversize is not None:
+            if route in WS_ROUTES:
+                request[OVERSIZE] = e.oversize
+                return await handler(request)
+            return await _oversized(request, handler, route, e.oversize)
         if e.kind == "malformed":
             if route in WS_ROUTES:
                 request[MALFORMED] = True
@@ -368,6 +375,20 @@ class FakeDeepgram(_server.LoopbackServer):
     def malformed_json(self, route: str, times: int | None = 1) -> None:
         """200 with a truncated JSON body (on listen_ws: the first text message is truncated)."""
         self._queue(route, "malformed", times)
+
+    def oversize(
+        self, route: str, size: int, *, declare_length: bool = True, binary: bool = False, times: int | None = 1
+    ) -> None:
+        """The next `times` answers of `route` are exactly `size` bytes, streamed (never held whole).
+
+        HTTP: the route's own answer (status, headers, JSON) padded with spaces, still valid JSON; on
+        "speak" an MP3 padded with zero bytes. `declare_length` sends `Content-Length`, else the answer
+        is chunked. WebSocket routes: the first JSON message the socket sends is padded with spaces to
+        `size` bytes (with `binary`, the first audio frame is padded with silence instead).
+        """
+        if size < 1:
+            raise ValueError("size must be >= 1")
+        self._queue(route, "oversize", times, oversize=Oversize(size, declare_length, binary))
 
     def stall_ws(self, times: int | None = 1, route: str = "listen_ws") -> None:
         """Accept the next upgrade(s) of `route` (a WebSocket route), then never send anything.
@@ -527,6 +548,21 @@ class FakeDeepgram(_server.LoopbackServer):
         """Keep a successful /v1/speak body."""
         self.speak_outputs.append(audio)
         self.notify()
+
+
+async def _oversized(request: web.Request, handler: Handler, route: str, knob: Oversize) -> web.StreamResponse:
+    """The `oversize` knob on an HTTP route: the usual answer, padded to `knob.size` bytes."""
+    rid = request[REQUEST_ID]
+    if route == "speak":
+        head, filler, status = mp3("Deepgram Doctor", "aura-2-thalia-en"), b"\0", 200
+        headers = {"Content-Type": "audio/mpeg", "dg-request-id": rid}
+    else:
+        resp = await handler(request)
+        body = resp.body if isinstance(resp, web.Response) else None
+        head = bytes(body) if isinstance(body, bytes | bytearray) else b"{}"
+        filler, status = b" ", resp.status
+        headers = {"Content-Type": "application/json", "dg-request-id": rid}
+    return await padded_response(request, status, head, filler, knob, headers)
 
 
 def _is_json(raw: bytes) -> bool:

@@ -202,7 +202,16 @@ class RecordedRequest:
         return self.kind == "ws"
 
 
-EffectKind = Literal["fail", "rate_limit", "drop", "malformed", "stall"]
+EffectKind = Literal["fail", "rate_limit", "drop", "malformed", "stall", "oversize"]
+
+
+@dataclass(frozen=True)
+class Oversize:
+    """The `oversize` knob: an answer (HTTP) or one message (WebSocket) of exactly `size` bytes."""
+
+    size: int
+    declare_length: bool = True  # HTTP: send `Content-Length`; False: chunked, the size only shows by reading
+    binary: bool = False  # WebSocket: the first audio frame instead of the first JSON message
 
 
 @dataclass
@@ -215,6 +224,7 @@ class Effect:
     status: int = 0
     body: str | bytes | dict[str, Any] | None = None
     headers: dict[str, str] | None = None
+    oversize: Oversize | None = None
 
 
 def new_secret() -> str:

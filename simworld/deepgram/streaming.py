@@ -29,12 +29,14 @@ from .audio import RAW_BYTES_PER_SAMPLE, Corrupt, NeedMore, looks_like_text, par
 from .common import (
     EXPOSE_HEADERS,
     MALFORMED,
+    OVERSIZE,
     STALL,
     Authed,
     ListenParams,
     authenticate,
     fake_of,
     handshake_error,
+    pad_text,
     parse_listen,
     presented_credentials,
     record_of,
@@ -109,6 +111,7 @@ class ListenStream:
         self.params = params
         self.stall = stall
         self.malformed_pending = malformed
+        self.oversize = request.get(OVERSIZE)  # the oversize knob: the first message padded to its size
         self.created = iso(now_utc())
         self.loop = asyncio.get_running_loop()
         self.deadline = self.loop.time() + self.dg.idle_timeout
@@ -200,6 +203,7 @@ class ListenStream:
         if self.malformed_pending:
             self.malformed_pending = False
             text = text[: max(1, len(text) // 2)]
+        text, self.oversize = pad_text(text, self.oversize), None
         try:
             await self.ws.send_str(text)
         except ConnectionError:

@@ -19,11 +19,13 @@ from .auth import Presented
 from .common import (
     EXPOSE_HEADERS,
     MALFORMED,
+    OVERSIZE,
     STALL,
     Authed,
     authenticate,
     fake_of,
     handshake_error,
+    pad_text,
     presented_credentials,
     record_of,
     request_id,
@@ -102,6 +104,7 @@ class WsSession:
         self.started = self.loop.time()
         self.stall = bool(request.get(STALL, False))
         self.malformed_pending = bool(request.get(MALFORMED, False))
+        self.oversize = request.get(OVERSIZE)  # the oversize knob: one message padded to its size
         self.closed = False
         self.close_code: int | None = None
         self.close_reason: str | None = None
@@ -118,6 +121,8 @@ class WsSession:
         if self.malformed_pending:  # the malformed_json knob: the first message is cut in half
             self.malformed_pending = False
             text = text[: max(1, len(text) // 2)]
+        if self.oversize is not None and not self.oversize.binary:
+            text, self.oversize = pad_text(text, self.oversize), None
         try:
             await self.ws.send_str(text)
         except (ConnectionError, RuntimeError):
@@ -132,6 +137,8 @@ class WsSession:
         """Send one binary frame."""
         if self.closed:
             return False
+        if self.oversize is not None and self.oversize.binary:  # the oversize knob: padded with silence
+            data, self.oversize = data + bytes(max(0, self.oversize.size - len(data))), None
         try:
             await self.ws.send_bytes(data)
         except (ConnectionError, RuntimeError):

@@ -47,6 +47,15 @@ class RequestRecord:
 
 
 @dataclass
+class Oversized:
+    """An `oversize` reply: the page's own JSON padded with spaces to `size` bytes (still valid JSON)."""
+
+    size: int
+    declare_length: bool
+    remaining: int | None
+
+
+@dataclass
 class CannedResponse:
     """A scripted reply (`set_response`); `remaining` None means until `clear_responses()`."""
 
@@ -104,6 +113,7 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
         self.requests: list[RequestRecord] = []
         self._raw: Snapshot | None = None
         self._canned: dict[str, list[CannedResponse]] = {}
+        self._oversized: dict[str, Oversized] = {}
         self._script: list[Step] = []
         self._script_pos = -1
         self._advance_after: str | None = None
@@ -230,6 +240,47 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
         canned = CannedResponse(status, raw, merged, times, delay)
         self._canned.setdefault(normalize_path(path), []).append(canned)
 
+    def oversize(self, path: str, size: int, *, declare_length: bool = True, times: int | None = 1) -> None:
+        """Answer the next `times` requests to `path` (`"*"`: any path; None: until `reset`) with the page's JSON
+        for it padded with spaces to exactly `size` bytes: 200, valid JSON, validators ignored. It is
+        streamed, never held whole; `declare_length` sends `Content-Length`, else it is chunked."""
+        if size < 1 or (times is not None and times < 1):
+            raise ValueError("size and times must be >= 1 (times may be None for 'until reset')")
+        self._oversized[normalize_path(path)] = Oversized(size, declare_length, times)
+
+    def _take_oversized(self, path: str) -> Oversized | None:
+        for key in (path, "*"):
+            knob = self._oversized.get(key)
+            if knob is None:
+                continue
+            if knob.remaining is not None:
+                knob.remaining -= 1
+                if knob.remaining <= 0:
+                    del self._oversized[key]
+            return knob
+        return None
+
+    async def _serve_oversized(self, request: web.Request, knob: Oversized) -> web.StreamResponse:
+        found = find_json(request.path.removeprefix(API_PREFIX), self.current())
+        head = found if found is not None and request.path.startswith(API_PREFIX) else b"{}"
+        response = web.StreamResponse(status=200, headers={"Content-Type": _JSON_TYPE})
+        if knob.declare_length:
+            response.content_length = knob.size
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        piece = 64 * 1024
+        try:
+            await response.write(head[: knob.size])
+            left = knob.size - min(len(head), knob.size)
+            while left > 0:
+                await response.write(b" " * min(piece, left))
+                left -= min(piece, left)
+            await response.write_eof()
+        except (ConnectionError, RuntimeError):
+            pass  # the client had read enough and hung up
+        return response
+
     def clear_responses(self, path: str | None = None) -> None:
         """Drop scripted replies (for one path, or all)."""
         if path is None:
@@ -254,6 +305,7 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
         self._release_sleepers()
         self.latency = 0.0
         self._canned.clear()
+        self._oversized.clear()
         self.requests.clear()
         self._script, self._script_pos, self._advance_after = [], -1, None
         self.reset_state()
@@ -320,6 +372,11 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
         return web.Response(status=200, body=body, headers=headers)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        oversized = self._take_oversized(normalize_path(request.path))
+        if oversized is not None:
+            self.requests.append(self._record(request, 200))
+            self.notify()
+            return await self._serve_oversized(request, oversized)
         # The reply is decided on arrival (a slow response carries the state of when it was asked).
         canned = self._take_canned(request.path)
         if canned is not None:
@@ -330,21 +387,22 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
             delay = self.latency
         if delay > 0:
             await self._hold(delay)
-        self.requests.append(
-            RequestRecord(
-                method=request.method,
-                path=request.path,
-                query=request.query_string,
-                if_none_match=request.headers.get("If-None-Match"),
-                if_modified_since=request.headers.get("If-Modified-Since"),
-                status=response.status,
-                at=self.now(),
-            )
-        )
+        self.requests.append(self._record(request, response.status))
         if canned is None and request.path == self._advance_after and response.status in (200, 304):
             self.advance()
         self.notify()
         return response
+
+    def _record(self, request: web.Request, status: int) -> RequestRecord:
+        return RequestRecord(
+            method=request.method,
+            path=request.path,
+            query=request.query_string,
+            if_none_match=request.headers.get("If-None-Match"),
+            if_modified_since=request.headers.get("If-Modified-Since"),
+            status=status,
+            at=self.now(),
+        )
 
 
 __all__ = ["CannedResponse", "FakeStatusPage", "RequestRecord", "Step", "normalize_path"]
