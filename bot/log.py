@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.credentials import AUTHORIZATION, DEEPGRAM_KEY, JWT, SLACK_TOKEN
+
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 #: The keys every JSON line has; extra fields never overwrite them.
@@ -46,15 +48,14 @@ def clip_middle(text: str, limit: int) -> str:
     return f"{text[:head]}\n… [{len(text) - limit:,} characters cut] …\n{text[-tail:]}"
 
 
+# The shapes of a secret live in `bot.credentials` (shared with what Slack is shown); here, how a log masks them.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # Slack tokens: bot/user/app-level/refresh (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xapp-).
-    (re.compile(r"\b(xox[abepr]|xapp)-[A-Za-z0-9-]{6,}"), r"\1-***"),
-    # JWTs (Deepgram temporary tokens): three base64url segments, the first one `eyJ…`.
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "eyJ***"),
+    (SLACK_TOKEN, r"\1-***"),
+    (JWT, "eyJ***"),
     # Authorization header values in any casing: keep the scheme, drop the credential.
-    (re.compile(r"(?i)\b(token|bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 ***"),
-    # Deepgram API keys are 40 hex characters; keep the last 4 so operators can tell keys apart.
-    (re.compile(r"(?<![0-9A-Fa-f])[0-9a-fA-F]{36}([0-9a-fA-F]{4})(?![0-9A-Fa-f])"), r"***\1"),
+    (AUTHORIZATION, r"\1 ***"),
+    # Keep a Deepgram key's last 4 characters so operators can tell keys apart.
+    (DEEPGRAM_KEY, r"***\1"),
 ]
 
 

@@ -7,6 +7,10 @@ DM) through `bot.slack.files`, and answers privately with the confirmation.
 The order protects the team's credits: everything that can refuse the request without spending
 anything (bad input, unknown voice, the ceiling, the user's quota, a channel the clip cannot be
 shared in) runs before the first `POST /v1/speak`.
+
+The clip and its comment are public, so text holding a credential (anything shaped like a Deepgram
+key, a JWT or a Slack token, or one of the bot's own configured secrets) is refused, privately,
+before anything else: it is never synthesised, quoted or counted against the user's quota.
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.credentials import contains_credential
 from bot.errors import BotError, UsageError
 from bot.runtime.deps import Deps
 from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.files import choose_destination, share_file
 from bot.slack.incoming import plain_text
-from bot.slack.kit import Reply, clip, escape
+from bot.slack.kit import Reply, user_text
 from bot.slack.views.speak import file_names, share_comment, spoken_reply, unknown_voice_reply, voices_reply
 from bot.speak import NothingToSay, Speaker, UnknownVoice
 
@@ -62,7 +68,7 @@ def parse_speak_args(args: str) -> SpeakArgs:
         elif _VOICE_MISSING.match(rest):
             raise UsageError("`--voice` needs a voice name. " + messages.SPEAK_USAGE)
         elif m := _OPTION.match(rest):
-            raise UsageError(f"I don't know the option `{escape(clip(m.group(1), 30))}`. " + messages.SPEAK_USAGE)
+            raise UsageError(f"I don't know the option `{user_text(m.group(1), 30)}`. " + messages.SPEAK_USAGE)
         else:
             break
         rest = rest[m.end() :]
@@ -71,7 +77,14 @@ def parse_speak_args(args: str) -> SpeakArgs:
     return SpeakArgs(text="" if list_voices else rest.strip(), voice=voice, list_voices=list_voices)
 
 
+def refuse_credentials(args: str, known: Sequence[str]) -> None:
+    """Raise `UsageError` when `args` (as typed, or as Slack shows it) holds a credential."""
+    if contains_credential(args, known) or contains_credential(plain_text(args), known):
+        raise UsageError(messages.SPEAK_CREDENTIAL)
+
+
 async def run(invocation: Invocation, deps: Deps) -> Reply:
+    refuse_credentials(invocation.args, deps.settings.secrets())
     args = parse_speak_args(invocation.args)
     speaker = Speaker(deps.settings, deps.http, deps.speak)
     if args.list_voices:

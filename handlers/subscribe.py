@@ -12,38 +12,47 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts.subscribing import SUBSCRIBE_USAGE, daily_probe_cost, describe_filters, parse_subscribe
 from bot.errors import UpstreamError, UsageError
 from bot.runtime.deps import Deps
+from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.kit import Reply, context, escape, section, slack_date
-from bot.store.db import Subscription
+from bot.slack.membership import ensure_member, slack_error
+from bot.store import Subscription
 
 log = logging.getLogger(__name__)
 
 
-def _invite_hint() -> str:
-    return "Invite me first with `/invite @deepgram-doctor`, then run the command again."
-
-
 async def _ensure_can_post(client: AsyncWebClient, channel_id: str) -> None:
-    """Join a public channel when needed; explain what to do where the bot cannot post."""
-    try:
-        info = (await client.conversations_info(channel=channel_id))["channel"]
-    except SlackApiError as exc:
-        if exc.response.get("error") == "channel_not_found":
-            raise UsageError(
-                f"I can't see this conversation (it is private or a DM I'm not in). {_invite_hint()}"
-            ) from None
-        raise UpstreamError("Slack didn't let me look at this channel. Try again in a minute.") from None
-    if info.get("is_archived"):
-        raise UsageError("This channel is archived; alerts can't be posted here.")
-    if info.get("is_member") or info.get("is_im"):
-        return
-    if info.get("is_private") or info.get("is_mpim"):
-        raise UsageError(_invite_hint())
-    try:
-        await client.conversations_join(channel=channel_id)
-    except SlackApiError as exc:
-        log.info("could not join channel", extra={"channel": channel_id, "error": exc.response.get("error")})
-        raise UsageError(f"I couldn't join this channel. {_invite_hint()}") from None
+    """Join a public channel when needed; say what to do, in Slack's own terms, where the bot cannot post."""
+    membership = await ensure_member(client, channel_id)
+    if membership.can_post or membership.access == "unchecked":
+        return  # `unchecked` (a group DM): posting the confirmation will tell
+    log.info(
+        "cannot subscribe here", extra={"channel": channel_id, "access": membership.access, "error": membership.error}
+    )
+    if membership.access == "archived":
+        raise UsageError(messages.SUBSCRIBE_ARCHIVED)
+    if membership.access == "invisible":
+        raise UsageError(messages.SUBSCRIBE_INVISIBLE)
+    if membership.access == "private":
+        raise UsageError(messages.SUBSCRIBE_PRIVATE)
+    error = membership.error
+    advice = (
+        messages.subscribe_cannot_join(error)
+        if membership.access == "cannot_join"
+        else messages.subscribe_channel_check_failed(error)
+    )
+    raise UpstreamError(advice) if messages.slack_is_busy(error) else UsageError(advice)
+
+
+def _post_error(exc: SlackApiError) -> str:
+    """Slack's error code for a failed call, or what its HTTP status says (429, 5xx) when the body has none."""
+    status = exc.response.status_code
+    error = slack_error(exc)
+    if status == 429:
+        return "ratelimited"
+    if status >= 500 and error == "unknown_error":
+        return f"http_{status}"
+    return error
 
 
 async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
@@ -52,11 +61,12 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
         raise UpstreamError("Subscriptions can only be changed from Slack.")
     summary = (await deps.statuspage.fetch_summary()).summary
     names = [c.name for c in summary.leaf_components] if summary else []
+    # Its refusals are the core's `Prose`: the user's words come back escaped and masked (`kit.mrkdwn`).
     filters, severity = parse_subscribe(invocation.args, names)
     # Announce nothing in the channel that could not be saved.
     deps.store.check_writable()
     await _ensure_can_post(client, invocation.channel_id)
-    described = describe_filters(filters, severity)
+    described = escape(describe_filters(filters, severity))  # component names come from the status page
     try:
         await client.chat_postMessage(
             channel=invocation.channel_id,
@@ -71,10 +81,12 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
             ],
         )
     except SlackApiError as exc:
-        log.info("subscription confirmation failed", extra={"error": exc.response.get("error")})
-        raise UsageError(f"I can't post in this channel. {_invite_hint()}") from None
+        error = _post_error(exc)
+        log.info("subscription confirmation failed", extra={"error": error, "status": exc.response.status_code})
+        advice = messages.subscribe_refused(error)
+        raise (UpstreamError(advice) if messages.slack_is_busy(error) else UsageError(advice)) from None
     now = deps.clock()
-    deps.store.subscribe(
+    deps.store.subscriptions.subscribe(
         invocation.channel_id,
         team_id=invocation.team_id,
         filters=filters,
@@ -91,7 +103,7 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
 
 
 async def run_unsubscribe(invocation: Invocation, deps: Deps) -> Reply:
-    if not deps.store.unsubscribe(invocation.channel_id):
+    if not deps.store.subscriptions.unsubscribe(invocation.channel_id):
         return Reply(text="This channel was not subscribed.", blocks=[section("This channel was not subscribed.")])
     log.info("channel unsubscribed", extra={"channel": invocation.channel_id, "by": invocation.user_id})
     if invocation.client is not None:
@@ -109,7 +121,7 @@ def _describe(sub: Subscription, *, with_channel: bool) -> str:
     where = f"<#{sub.channel_id}>: " if with_channel else ""
     created = slack_date(datetime.fromtimestamp(sub.created_at, UTC))
     state = "" if sub.active else f" · :no_entry: paused ({escape(sub.deactivated_reason or 'unknown')})"
-    return f"{where}{describe_filters(sub.filters, sub.min_severity)} · by <@{sub.created_by}> {created}{state}"
+    return f"{where}{escape(describe_filters(sub.filters, sub.min_severity))} · by <@{sub.created_by}> {created}{state}"
 
 
 async def _is_admin(client: AsyncWebClient | None, user_id: str) -> bool:
@@ -123,13 +135,13 @@ async def _is_admin(client: AsyncWebClient | None, user_id: str) -> bool:
 
 
 async def run_subscriptions(invocation: Invocation, deps: Deps) -> Reply:
-    mine = deps.store.subscription(invocation.channel_id)
+    mine = deps.store.subscriptions.get(invocation.channel_id)
     lines = [
         "*This channel:* "
         + (_describe(mine, with_channel=False) if mine else f"not subscribed. `/deepgram {SUBSCRIBE_USAGE}`")
     ]
     if await _is_admin(invocation.client, invocation.user_id):
-        everything = deps.store.subscriptions(active_only=False)
+        everything = deps.store.subscriptions.all()
         lines.append(f"*All subscriptions ({len(everything)}):*")
         lines += [f"• {_describe(s, with_channel=True)}" for s in everything[:40]] or ["• none"]
         if len(everything) > 40:

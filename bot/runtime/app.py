@@ -60,7 +60,9 @@ def create_app(settings: Settings, deps: Deps) -> AsyncApp:
         app = AsyncApp(
             client=create_web_client(settings),
             # Passed explicitly so Bolt never falls back to reading the environment itself. In Socket
-            # Mode requests arrive over an authenticated WebSocket and are not signed.
+            # Mode requests arrive over an authenticated WebSocket and are not signed. In HTTP mode
+            # `bot.runtime.http` verifies each signature on the raw body, and refuses replays, before
+            # Bolt parses anything; Bolt's own check stays on behind it as a second line.
             signing_secret=settings.slack_signing_secret or "",
             request_verification_enabled=settings.transport == "http",
             logger=bolt_logger,
@@ -79,7 +81,7 @@ def _skip_redelivered_events(deps: Deps) -> Any:
     async def middleware(body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         try:
-            first = not event_id or deps.store.first_sighting(f"{body.get('team_id', '')}:{event_id}")
+            first = not event_id or deps.store.events.first_sighting(f"{body.get('team_id', '')}:{event_id}")
         except StoreError:
             first = True  # the store has logged why; answering twice beats not answering
         if not first:

@@ -11,6 +11,7 @@ import httpx
 from bot.config import Settings
 from bot.probes import Clip, ProbeConfig
 from bot.speak import SpeakState
+from bot.status.runs import CheckedRun, StatusRuns
 from bot.statuspage.client import StatusPageClient
 from bot.store import Store
 
@@ -29,6 +30,15 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     #: `/deepgram speak`: the process-wide bound on concurrent TTS requests and the per-user quota.
     speak: SpeakState = field(default_factory=SpeakState)
+    #: The probe runs everyone shares (single flight, the last run, the status page as last read);
+    #: built from the settings (STATUS_FRESH_SECONDS, PROBE_MAX_CONCURRENT_RUNS).
+    status_runs: StatusRuns[CheckedRun] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.status_runs = StatusRuns(
+            fresh_seconds=self.settings.status_fresh_seconds,
+            max_concurrent=self.settings.probe_max_concurrent_runs,
+        )
 
     @classmethod
     def build(cls, settings: Settings, store: Store, http: httpx.AsyncClient) -> Deps:

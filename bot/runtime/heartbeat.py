@@ -153,8 +153,10 @@ def read(path: str) -> Any:
 def fetch_healthz(port: int) -> HealthReport:
     """GET /healthz on loopback: its report, whether it answered 200 or 503."""
     url = f"http://127.0.0.1:{port}/healthz"
+    # Loopback only: no proxy from the environment may carry this request away.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(url, timeout=HEALTHZ_TIMEOUT_SECONDS) as response:
+        with opener.open(url, timeout=HEALTHZ_TIMEOUT_SECONDS) as response:
             body = response.read()
     except urllib.error.HTTPError as exc:  # 503 carries the report too
         body = exc.read()

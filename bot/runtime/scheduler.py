@@ -32,8 +32,8 @@ async def housekeeping(deps: Deps, *, now: float | None = None) -> int:
     """Forget event-dedup keys nobody will redeliver any more, and old probe runs; returns the count."""
     now = time.time() if now is None else now
     try:
-        removed = deps.store.forget_events_before(now - SEEN_EVENT_TTL_SECONDS)
-        removed += deps.store.forget_probe_runs_before(now - PROBE_HISTORY_DAYS * 86400)
+        removed = deps.store.events.forget_before(now - SEEN_EVENT_TTL_SECONDS)
+        removed += deps.store.history.forget_runs_before(now - PROBE_HISTORY_DAYS * 86400)
     except StoreError:
         return 0  # the store has logged why; the next run tries again
     if removed:

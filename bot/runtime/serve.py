@@ -27,7 +27,6 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts.courier import Courier
 from bot.alerts.jobs import Monitor
 from bot.config import Settings, database_problem_text
 from bot.errors import ConfigError
@@ -37,7 +36,8 @@ from bot.runtime.deps import Deps
 from bot.runtime.heartbeat import HeartbeatFile
 from bot.runtime.http import EVENTS_PATH, build_web_app
 from bot.runtime.scheduler import build_scheduler
-from bot.store.db import Store, StoreOpenError
+from bot.slack.courier import Courier
+from bot.store import Store, StoreOpenError
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +237,8 @@ async def _run_socket_mode(app: AsyncApp, settings: Settings, stop: asyncio.Even
 
 
 async def _run_http(app: AsyncApp, settings: Settings, stop: asyncio.Event, beat: Beat) -> None:
-    runner = web.AppRunner(build_web_app(app, beat.report), access_log=None, shutdown_timeout=2.0)
+    web_app = build_web_app(app, beat.report, signing_secret=settings.slack_signing_secret)
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "0.0.0.0", settings.port)

@@ -3,19 +3,23 @@
 Slack treats `&`, `<` and `>` as control characters; anything that came from a user or a
 remote service goes through `escape()` before it is put in mrkdwn, so `<!channel>` typed by a
 user can never become a live mention in our reply. `mrkdwn()` does that for every span of the
-core's `Prose`.
+core's `Prose`, and `user_text()` for what a person typed: escaped, on one line, clipped, and with
+anything shaped like a credential (`bot.credentials`) masked to its last 4 characters.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.credentials import mask_credentials
 from bot.prose import Prose, Span, clip
 
 __all__ = [
     "MAX_BLOCKS",
+    "MAX_ECHO_CHARS",
     "MAX_HEADER_TEXT",
     "MAX_SECTION_TEXT",
     "Block",
@@ -28,6 +32,7 @@ __all__ = [
     "section",
     "slack_date",
     "unescape",
+    "user_text",
     "why_command",
 ]
 
@@ -52,6 +57,27 @@ MAX_HEADER_TEXT = 150
 def escape(text: str) -> str:
     """Escape Slack's three control characters (and nothing else)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: How much of a person's text a reply quotes back, unless the caller says otherwise.
+MAX_ECHO_CHARS = 100
+# Control characters (tab and line feed aside) and invisible formatting ones that can disguise text
+# (zero-width space, bidi overrides and isolates, word joiner, BOM) have no place in what we show.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def _shown(text: str) -> str:
+    """`text` with credentials masked (`…abcd`) and invisible characters dropped, not yet escaped."""
+    return _INVISIBLE.sub("", mask_credentials(text))
+
+
+def user_text(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """Text someone else wrote (a command's argument, a pasted error, a name from a remote service),
+    safe to show back in mrkdwn: credentials masked to `…abcd`, control characters dropped, on one
+    line, clipped to `limit`, backticks made `’` (so it cannot leave a code span) and `&`, `<`, `>`
+    escaped, so `<!channel>`, `<@U…>` or `<https://…|label>` stay inert text."""
+    one_line = " ".join(_INVISIBLE.sub(" ", mask_credentials(text)).split())
+    return escape(clip(one_line, limit).replace("`", "\u2019"))
 
 
 def unescape(text: str) -> str:
@@ -88,19 +114,20 @@ def why_command(topic: str) -> str:
 def mrkdwn(prose: Prose | str) -> str:
     """The core's prose as escaped mrkdwn: code in backticks, names in bold, links, playbook commands."""
     if isinstance(prose, str):
-        return escape(prose)
+        return escape(_shown(prose))
     return "".join(_span(s) for s in prose)
 
 
 def _span(span: Span) -> str:
-    text = escape(span.text)
+    # A value in the core's prose may be what a user typed (a voice name, a pasted error).
+    text = escape(_shown(span.text))
     if span.style == "code":
         return f"`{text.replace('`', chr(0x2019))}`" if text else ""
     if span.style == "strong":
         return f"*{text}*" if text.strip() else text
     if span.style == "link":
         url = span.url or ""
-        return f"<{escape(url)}|{text}>" if url.startswith(("http://", "https://")) else text
+        return f"<{escape(mask_credentials(url))}|{text}>" if url.startswith(("http://", "https://")) else text
     if span.style == "topic":
         return f"`{why_command(text)}`"
     return text

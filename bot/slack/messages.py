@@ -14,7 +14,7 @@ HELP_FOOTER = "Replies are only visible to you unless a command says otherwise."
 
 
 def unknown_subcommand(name: str, suggestion: str | None) -> str:
-    """`name` must already be escaped for Slack."""
+    """`name` must already be safe to show (`bot.slack.kit.user_text`)."""
     if suggestion:
         return f"I don't know `{name}`. Did you mean `{COMMAND} {suggestion}`?"
     return f"I don't know `{name}`."
@@ -45,10 +45,8 @@ STATUS_NOT_SAVED = (
 
 # -- the bot's own database ---------------------------------------------------------------------------
 
-STORE_UNAVAILABLE = (
-    "I couldn't save that: my database is not writable right now, so nothing was changed. "
-    "Please tell the admin who runs me; `deepgram-doctor healthcheck` on my host says what is wrong."
-)
+# A database failure's own wording is the core's `bot.store.STORE_UNAVAILABLE` (a `Prose`, rendered
+# by the listeners' error boundary like any other `BotError`).
 
 
 def status_not_saved_cli(reason: str) -> str:
@@ -74,13 +72,12 @@ SPEAK_INVITE = (
     "I'm not a member of this channel and I'm not allowed to join it by myself. "
     "Invite me with `/invite @deepgram-doctor`, then ask again."
 )
+SPEAK_CREDENTIAL = (
+    "That text holds what looks like a credential (a Deepgram API key, a temporary token or a Slack token), "
+    "so I won't say it: the clip and its comment are shared with everyone in the channel. Nothing was "
+    "synthesised or posted. If it is a real key and it was ever pasted anywhere public, rotate it."
+)
 VOICES_TITLE = "Deepgram Aura voices"
-
-
-
-
-
-
 
 
 def speak_upload_failed(error: str) -> str:
@@ -124,6 +121,104 @@ def speak_sent_to_dm(voice: str, chars: int, pieces: int, cost: str) -> str:
 
 def _pieces(n: int) -> str:
     return f" (synthesised in {n} parts and joined)" if n > 1 else ""
+
+
+# -- /deepgram subscribe: where alerts can (not) be posted -------------------------------------------
+
+SUBSCRIBE_INVITE = "Invite me with `/invite @deepgram-doctor`, then run the command again."
+SUBSCRIBE_ARCHIVED = (
+    "This channel is archived, so alerts can't be posted in it. Unarchive it, or subscribe another one."
+)
+SUBSCRIBE_INVISIBLE = (
+    "I can't see this conversation: it is a private channel I'm not in, or a direct message between other "
+    "people (alerts can't go there). In a private channel: " + SUBSCRIBE_INVITE
+)
+SUBSCRIBE_PRIVATE = "This is a private channel I'm not in, and I can't join one by myself. " + SUBSCRIBE_INVITE
+_NOTHING_CHANGED = "so nothing was changed"
+
+#: What each `chat.postMessage` (or `conversations.join`) error means for a subscription, and what to do.
+_SUBSCRIBE_ADVICE = {
+    "not_in_channel": "I'm not a member of this channel, so I can't post alerts in it. " + SUBSCRIBE_INVITE,
+    "channel_not_found": SUBSCRIBE_INVISIBLE,
+    "is_archived": SUBSCRIBE_ARCHIVED,
+    "method_not_supported_for_channel_type": "I can't join this kind of conversation by myself. " + SUBSCRIBE_INVITE,
+    "restricted_action": (
+        "Only some members may post in this channel (a workspace or channel setting), and I'm not one of them. "
+        "Ask a workspace admin or the channel's manager to let me post here, or subscribe another channel."
+    ),
+    "restricted_action_read_only_channel": (
+        "This channel is read-only for me, so alerts can't be posted in it. Ask the channel's manager to let me "
+        "post, or subscribe another channel."
+    ),
+    "restricted_action_thread_only_channel": (
+        "This channel only takes replies in threads, and every alert starts a new message. Subscribe another "
+        "channel, or ask the channel's manager to let me post."
+    ),
+    "restricted_action_non_threadable_channel": (
+        "This channel has no threads, and alerts post their updates in one. Subscribe another channel."
+    ),
+    "ekm_access_denied": "Your workspace's Enterprise Key Management policy blocked my message. Ask your Slack admin.",
+    "missing_scope": (
+        "I lack a Slack permission this needs (`missing_scope`). Please ask the admin who installed me to "
+        "reinstall the app with the scopes in its manifest."
+    ),
+}
+_SUBSCRIBE_NOT_ALLOWED = frozenset(
+    {"access_denied", "app_access_restricted", "no_permission", "team_access_not_granted"}
+)
+_SUBSCRIBE_BAD_TOKEN = frozenset({"account_inactive", "invalid_auth", "not_authed", "token_expired", "token_revoked"})
+_SLACK_TROUBLE = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+def _code(error: str | None) -> str:
+    """A Slack error code, shown as code: only the characters such codes have."""
+    return "".join(c for c in (error or "unknown_error") if c.isascii() and (c.isalnum() or c in "_.-"))[:60]
+
+
+def slack_is_busy(error: str | None) -> bool:
+    """A rate limit or a failure on Slack's side (HTTP 5xx): trying again later is the advice."""
+    code = _code(error)
+    return code in ("ratelimited", "rate_limited") or code in _SLACK_TROUBLE or code.startswith("http_5")
+
+
+def subscribe_refused(error: str | None) -> str:
+    """Why this channel cannot take alerts, for Slack's `error` (from posting, joining or inspecting it)."""
+    code = _code(error)
+    if code in _SUBSCRIBE_ADVICE:
+        return _SUBSCRIBE_ADVICE[code]
+    if code in ("ratelimited", "rate_limited"):
+        return f"Slack is rate-limiting my messages right now (`{code}`), {_NOTHING_CHANGED}. Try again in a minute."
+    if slack_is_busy(code):
+        return f"Slack had a problem on its side (`{code}`), {_NOTHING_CHANGED}. Try again in a minute."
+    if code in _SUBSCRIBE_NOT_ALLOWED:
+        return (
+            f"Your Slack admins haven't allowed me to post here (`{code}`). Ask a workspace admin to allow "
+            "Deepgram Doctor in this channel, or subscribe another one."
+        )
+    if code in _SUBSCRIBE_BAD_TOKEN:
+        return (
+            f"My Slack token doesn't work any more (`{code}`), {_NOTHING_CHANGED}. Please tell the admin who runs me."
+        )
+    return (
+        f"Slack refused my message in this channel (`{code}`), {_NOTHING_CHANGED}. Try again in a minute; "
+        "if it keeps happening, tell the admin who runs me."
+    )
+
+
+def subscribe_cannot_join(error: str | None) -> str:
+    """A public channel the bot could not join (`conversations.join` failed with `error`)."""
+    code = _code(error)
+    if code in _SUBSCRIBE_ADVICE or slack_is_busy(code) or code in _SUBSCRIBE_BAD_TOKEN:
+        return subscribe_refused(code)
+    return f"I couldn't join this channel (`{code}`). " + SUBSCRIBE_INVITE
+
+
+def subscribe_channel_check_failed(error: str | None) -> str:
+    """`conversations.info` failed with something other than "not visible"."""
+    code = _code(error)
+    if slack_is_busy(code) or code in _SUBSCRIBE_BAD_TOKEN:
+        return subscribe_refused(code)
+    return f"Slack wouldn't tell me about this conversation (`{code}`), {_NOTHING_CHANGED}. Try again in a minute."
 
 
 # -- /deepgram why and the FAQ in DMs ---------------------------------------------------------------

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from bot.credentials import contains_credential, mask_credentials
 from bot.prose import Prose
 from bot.slack import messages
 from bot.slack.commands import CommandTable
-from bot.slack.kit import Block, Reply, clip, context, escape, header, mrkdwn, section
+from bot.slack.kit import Block, Reply, context, header, mrkdwn, section, user_text
 
 __all__ = ["command_list", "error_reply", "help_reply", "home_view", "unknown_subcommand_reply"]
 
@@ -50,20 +51,24 @@ SECRET_LIKE_LENGTH = 20
 
 
 def unknown_subcommand_reply(name: str, table: CommandTable) -> Reply:
+    """Answer "I don't know `name`" with the closest subcommand and the list; `name` is shown inert and masked."""
     suggestion = table.suggest(name)
-    shown = name
-    if len(name) >= SECRET_LIKE_LENGTH:
+    shown = user_text(name, 50)
+    if len(name) >= SECRET_LIKE_LENGTH or contains_credential(name):
         # Never echo what may be a credential: at most its last 4 characters.
-        shown = "…" + name[-4:]
+        shown = user_text("…" + name[-4:])
         suggestion = "check-key" if table.lookup("check-key") else suggestion
-    first = messages.unknown_subcommand(escape(clip(shown, 50)), suggestion)
+    first = messages.unknown_subcommand(shown, suggestion)
     blocks = [section(first), section(messages.UNKNOWN_SUBCOMMAND_LIST), section(command_list(table))]
     return Reply(text=_fallback(first, (sub.full_usage for sub in table)), blocks=blocks)
 
 
 def error_reply(message: str | Prose) -> Reply:
-    """A refusal or failure: `message` is mrkdwn as is, or the core's `Prose` (rendered here)."""
-    text = mrkdwn(message) if isinstance(message, Prose) else message
+    """A refusal or failure: `message` is mrkdwn as is, or the core's `Prose` (rendered here).
+
+    Either way nothing shaped like a credential is shown in full (a `str` message is mrkdwn, so it is
+    masked but not escaped: whoever wrote it escaped what a user typed)."""
+    text = mrkdwn(message) if isinstance(message, Prose) else mask_credentials(message)
     return Reply(text=text, blocks=[section(f":warning: {text}")])
 
 

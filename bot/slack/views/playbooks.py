@@ -13,12 +13,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.log import Redactor
 from bot.playbooks.library import Library, LiveCheck, Playbook
 from bot.playbooks.match import Candidate, Match
 from bot.probes import ProbeResult
 from bot.slack import messages
-from bot.slack.kit import MAX_BLOCKS, MAX_SECTION_TEXT, Block, Reply, clip, context, escape, header, section
+from bot.slack.kit import MAX_BLOCKS, MAX_SECTION_TEXT, Block, Reply, clip, context, escape, header, section, user_text
 from bot.slack.views.status import probe_lines
 from bot.topics import Topic
 
@@ -162,8 +161,7 @@ def live_check_block(playbook: Playbook) -> Block | None:
 
 def quote_query(query: str) -> str:
     """A user's text, safe to show back: secrets masked, Slack markup escaped, shortened, one line."""
-    one_line = " ".join(Redactor()(query).split())
-    return escape(clip(one_line, MAX_QUERY_ECHO))
+    return user_text(query, MAX_QUERY_ECHO)
 
 
 def _candidates_text(candidates: Sequence[Candidate], library: Library) -> str:
@@ -174,7 +172,7 @@ def _match_note(match: Match | None) -> str | None:
     if match is None or match.kind in (None, "id", "alias"):
         return None
     if match.kind == "error" and match.evidence:
-        return messages.why_recognised(escape(clip(match.evidence, 120)))
+        return messages.why_recognised(user_text(match.evidence, 120))
     return messages.why_best_match(quote_query(match.query))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.credentials import mask_credentials
 from bot.slack import messages
 from bot.slack.files import How
-from bot.slack.kit import MAX_BLOCKS, Block, Reply, clip, context, escape, header, mrkdwn, section
+from bot.slack.kit import MAX_BLOCKS, Block, Reply, context, escape, header, mrkdwn, section, user_text
 from bot.speak.service import PRICING_URL, Speech
 from bot.speak.voices import UnknownVoice, VoiceCatalog, catalog_footer
 
@@ -45,14 +46,17 @@ def unknown_voice_reply(exc: UnknownVoice) -> Reply:
 
 
 def file_names(speech: Speech) -> tuple[str, str]:
-    """The MP3's file name and its title in Slack."""
-    return f"deepgram-{speech.voice}.mp3", f"Text to speech ({speech.voice})"
+    """The MP3's file name and its title in Slack (public: nothing shaped like a credential in full)."""
+    voice = mask_credentials(speech.voice)
+    return f"deepgram-{voice}.mp3", f"Text to speech ({voice})"
 
 
 def share_comment(user_id: str, speech: Speech) -> str:
-    """The mrkdwn comment on the file; the text excerpt is escaped, so `<!channel>` stays inert."""
-    excerpt = escape(clip(" ".join(speech.text.split()), EXCERPT_CHARS))
-    return messages.share_comment(user_id, speech.voice, speech.chars, speech.cost, PRICING_URL, excerpt)
+    """The public mrkdwn comment on the file. The excerpt and the voice are shown with `user_text`:
+    escaped, so `<!channel>` stays inert, and with anything shaped like a credential masked."""
+    excerpt = user_text(speech.text, EXCERPT_CHARS)
+    voice = user_text(speech.voice, 60)
+    return messages.share_comment(user_id, voice, speech.chars, speech.cost, PRICING_URL, excerpt)
 
 
 def spoken_reply(speech: Speech, how: How) -> Reply:
