@@ -147,3 +147,34 @@ async def test_admins_see_every_subscription(bot: RunningBot, world: World) -> N
     ws.default_user.is_admin = True
     everything = await listing()
     assert "All subscriptions (2)" in everything and f"<#{other.id}>" in everything
+
+
+async def test_subscribe_agent_gets_only_voice_agent_alerts(world: World, tmp_path: Path) -> None:
+    """`/deepgram subscribe agent` in one channel, everything in another: a Voice Agent incident reaches
+    both, a Batch API incident only the second."""
+    slack, page = world.slack, world.statuspage
+    agent_channel = slack.workspace.add_channel("voice-bots").id
+    everything = slack.workspace.add_channel("all-alerts").id
+    subscribe_directly(tmp_path / "doctor.db", slack, [everything])
+    bot = await start_bot(world, tmp_path, "socket", **FAST)
+    try:
+        result = await bot.driver.slash_command("subscribe agent", channel=agent_channel, via=bot.transport)
+        (reply,) = await bot.driver.wait_responses(result.response_url, n=1)
+        assert "Subscribed" in reply.body["text"]
+        page.open_incident("Voice Agent errors", impact="major", components=("Voice Agent API",))
+        await slack.wait_until(
+            lambda: len(alerts(slack, agent_channel)) == 1 and len(alerts(slack, everything)) == 1, timeout=10
+        )
+        page.open_incident("Batch API errors", impact="major", components=("Batch API",))
+        await slack.wait_until(lambda: len(alerts(slack, everything)) == 2, timeout=10)
+        # Routing is decided when the alert is queued: the outbox holds nothing else for the agent channel.
+        store = Store.open(tmp_path / "doctor.db")
+        try:
+            queued = store.db.execute("SELECT COUNT(*) FROM outbox WHERE channel_id = ?", [agent_channel]).fetchone()
+        finally:
+            store.close()
+        assert queued == (1,)
+        (only,) = alerts(slack, agent_channel)
+        assert "Voice Agent errors" in only.text
+    finally:
+        await stop_bot(bot, world)
