@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.store.db import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402
 from simworld.slack import FakeSlack  # noqa: E402
 from simworld.statuspage import FakeStatusPage  # noqa: E402
@@ -56,7 +56,9 @@ def subscribe_all(db: Path, slack: FakeSlack, channels: list[str]) -> None:
     store = Store.open(db)
     with store.db.atomic():
         for channel in channels:
-            store.subscribe(channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U0", now=0)
+            store.subscriptions.subscribe(
+                channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U0", now=0
+            )
     store.close()
 
 

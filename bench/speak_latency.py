@@ -36,7 +36,7 @@ from bot.runtime.deps import Deps  # noqa: E402
 from bot.slack.commands import Invocation  # noqa: E402
 from bot.speak import Speaker, prepare_text  # noqa: E402
 from bot.speak.client import speak_to_mp3, synthesize_piece  # noqa: E402
-from bot.store.db import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from handlers import SUBCOMMANDS  # noqa: E402
 from handlers.speak import SpeakArgs, speak_in_slack  # noqa: E402
 from simworld.botproc import BotProcess, free_port  # noqa: E402

@@ -3,7 +3,8 @@
 Deepgram REST 300 ms, streaming handshake 400 ms, TTS 250 ms, key check 200 ms, status page
 150 ms. Each probe is first timed alone, then all together through the same code the command
 uses (`bot.status.check_status`), then end to end through the real bot in HTTP mode (slash
-command sent → report posted to response_url). The probes run concurrently, so the total should
+command sent → finished report posted to response_url; the partial report comes first, see
+`bench/status_progressive.py`). The probes run concurrently, so the total should
 stay within 150 ms of the slowest single probe; the streaming probe is the slowest because it
 sends the 3-second clip at real-time pace, as a microphone would.
 
@@ -95,6 +96,8 @@ async def main(runs: int) -> None:
                     "SLACK_API_URL": slack.api_url,
                     "DEEPGRAM_DOCTOR_DB": str(Path(tmp) / "bench.db"),
                     "PORT": str(port),
+                    "STATUS_FRESH_SECONDS": "0",  # every command a fresh run, not the last one again
+                    "PROBE_INTERVAL_SECONDS": "0",
                 }
             ).start()
             driver = SlackDriver(slack, app_url=f"http://127.0.0.1:{port}/slack/events")
@@ -104,7 +107,15 @@ async def main(runs: int) -> None:
                 for _ in range(runs):
                     started = time.perf_counter()
                     result = await driver.slash_command("status")
-                    await driver.wait_responses(result.response_url, n=1, timeout=30)
+                    url = result.response_url
+                    await slack.wait_until(
+                        lambda u=url: any(
+                            any(b.get("type") == "actions" for b in p.blocks or [])
+                            for p in slack.responses
+                            if p.url == u
+                        ),
+                        30,
+                    )
                     end_to_end.append((time.perf_counter() - started) * 1000)
                     acks.append((result.ack_seconds or 0) * 1000)
             finally:

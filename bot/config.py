@@ -57,6 +57,10 @@ class Settings:
     probe_timeout_seconds: float = 10.0
     probe_stream_speed: float = 1.0
     probe_interval_seconds: float = 300.0
+    #: A `/deepgram status` run that finished less than this long ago is shown again rather than repeated.
+    status_fresh_seconds: float = 15.0
+    #: At most this many probe runs in flight at once (more askers share or wait).
+    probe_max_concurrent_runs: int = 2
     balance_alert_usd: float | None = 10.0
     alert_hold_polls: int = 1
     probe_fail_runs: int = 2
@@ -155,6 +159,8 @@ class Settings:
         probe_interval = _number(environ, "PROBE_INTERVAL_SECONDS", 300.0, problems, minimum=0)
         if 0 < probe_interval < 1:
             problems.append("PROBE_INTERVAL_SECONDS must be 0 (disabled) or at least 1.")
+        fresh = _number(environ, "STATUS_FRESH_SECONDS", 15.0, problems, minimum=0, maximum=3600)
+        max_runs = _number(environ, "PROBE_MAX_CONCURRENT_RUNS", 2, problems, minimum=1, maximum=20, integer=True)
         # Unset means the default; set but empty means "no balance alerts".
         balance_alert: float | None = None
         if environ.get("BALANCE_ALERT_USD", "10").strip():
@@ -197,6 +203,8 @@ class Settings:
             probe_timeout_seconds=float(probe_timeout),
             probe_stream_speed=float(stream_speed),
             probe_interval_seconds=float(probe_interval),
+            status_fresh_seconds=float(fresh),
+            probe_max_concurrent_runs=int(max_runs),
             balance_alert_usd=balance_alert,
             alert_hold_polls=int(hold_polls),
             probe_fail_runs=int(fail_runs),

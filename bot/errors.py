@@ -40,11 +40,11 @@ class UpstreamError(BotError):
 class StoreError(BotError):
     """The database failed under the running bot (deleted, replaced, read-only, full, I/O error).
 
-    `user_message` is the generic Slack wording; `reason` says what is wrong for operators (logs,
-    the health check) and is never shown in Slack.
+    `user_message` is the generic wording (`bot.store.STORE_UNAVAILABLE`); `reason` says what is wrong
+    for operators (logs, the health check) and is never shown in Slack.
     """
 
-    def __init__(self, reason: str, user_message: str) -> None:
+    def __init__(self, reason: str, user_message: str | Prose) -> None:
         super().__init__(user_message)
         self.reason = reason
 

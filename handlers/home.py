@@ -21,11 +21,11 @@ log = logging.getLogger(__name__)
 def status_lines(deps: Deps) -> list[str]:
     """What the bot last learned: its newest status check, and incidents the monitor has open."""
     lines = []
-    run = deps.store.latest_probe_run()
+    run = deps.store.history.latest_run()
     if run:
         when = slack_date(datetime.fromtimestamp(run["checked_at"], UTC))
         lines.append(f"{escape(run['text'])} ({when}; `/deepgram status` to check again)")
-    memory = deps.store.load_state("page")
+    memory = deps.store.monitor.load_state("page")
     if memory:
         page = PageMemory.from_json(memory)
         open_incidents = [i for i in page.incidents.values() if not i.resolved_at]
@@ -44,7 +44,7 @@ def make_home_listener(table: CommandTable, deps: Deps) -> Any:
     async def on_app_home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") != "home":
             return
-        subscribed = [s.channel_id for s in deps.store.subscriptions()]
+        subscribed = [s.channel_id for s in deps.store.subscriptions.active()]
         view = home_view(table, status_lines=status_lines(deps), subscribed=subscribed)
         try:
             await client.views_publish(user_id=event["user"], view=view)

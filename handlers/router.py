@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runtime.deps import Deps
 from bot.slack.commands import CommandTable, Invocation, Subcommand
 from bot.slack.kit import Reply, unescape
-from bot.slack.listeners import guarded, send
+from bot.slack.listeners import Responder, guarded
 from bot.slack.views.help import help_reply, unknown_subcommand_reply
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
         sub = table.lookup(name) if name else None
         # Acknowledge before any work: Slack gives a slash command 3 seconds.
         await ack(sub.ack_text if sub and sub.ack_text else "")
+        # The answer goes to the response_url, replacing any interim reply the subcommand showed.
+        responder = Responder(respond, what=name or "help")
         invocation = Invocation(
             name=name,
             args=args,
@@ -67,8 +69,9 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
             team_id=command.get("team_id", ""),
             table=table,
             client=client,
+            show=responder.show,
         )
         reply = await dispatch(invocation, deps, sub)
-        await send(respond, reply, subcommand=name or "help")
+        await responder.answer(reply)
 
     return on_deepgram

@@ -19,15 +19,26 @@ def reference_data() -> Path:
 
 @pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's real Slack or Deepgram settings."""
+    """No test sees the developer's real Slack or Deepgram settings, or a proxy (slack_sdk ignores NO_PROXY)."""
     import os
 
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "DEEPGRAM_")) or name in {
-            "STATUS_POLL_SECONDS",
-            "PORT",
-            "PROBE_INTERVAL_SECONDS",
-            "BALANCE_ALERT_USD",
-            "SPEAK_MAX_CHARS",
-        }:
+        if (
+            name.startswith(("SLACK_", "DEEPGRAM_", "HEALTH_"))
+            or name.lower()
+            in {
+                "http_proxy",
+                "https_proxy",
+                "all_proxy",
+                "no_proxy",
+            }
+            or name
+            in {
+                "STATUS_POLL_SECONDS",
+                "PORT",
+                "PROBE_INTERVAL_SECONDS",
+                "BALANCE_ALERT_USD",
+                "SPEAK_MAX_CHARS",
+            }
+        ):
             monkeypatch.delenv(name, raising=False)

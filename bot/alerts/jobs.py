@@ -26,7 +26,7 @@ from bot.errors import StoreError
 from bot.health import Health
 from bot.keys.live import call, project_list
 from bot.runtime.deps import Deps
-from bot.status.check import check_status, record_report
+from bot.status.check import ask_status
 from bot.statuspage.client import StatusPageClient
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,8 @@ class Monitor:
         if fetch.state == "error" or fetch.summary is None:
             log.warning("status page poll failed", extra={"problem": fetch.problem})
             raise _PollFailed(f"status page: {fetch.problem or 'could not be read'}")
+        # What `/deepgram status` shows at once, before its own probes finish.
+        self.deps.status_runs.note_official(fetch)
         raw_prev = store.monitor.load_state("page")
         prev = PageMemory.from_json(raw_prev) if raw_prev else None
         # The page's records confirm what left the summary (resolved? cancelled? deleted?) and show
@@ -100,7 +102,10 @@ class Monitor:
         return events
 
     async def run_probes(self) -> list[Event]:
-        """Run the own probes (stored as history like `/deepgram status`) and alert on streaks."""
+        """Run the own probes (stored as history like `/deepgram status`) and alert on streaks.
+
+        The run is shared (`bot.status.runs`): a `/deepgram status` queued at the same moment joins
+        it, and one asked within STATUS_FRESH_SECONDS after it reuses it when it probed as much."""
         try:
             return await self._run_probes()
         except StoreError:
@@ -108,8 +113,10 @@ class Monitor:
 
     async def _run_probes(self) -> list[Event]:
         store, settings = self.deps.store, self.deps.settings
-        report = await check_status(self.deps)
-        record_report(self.deps, report)
+        checked = await ask_status(self.deps, force=True, config=self.deps.monitor_probe_config).flight.result()
+        if checked.run_id is None:
+            return []  # the store has logged why it could not keep the run; the next run tries again
+        report = checked.report
         prev = {k: Streak(**v) for k, v in (store.monitor.load_state("probes") or {}).items()}
         streaks, events = watch_probes(
             prev,

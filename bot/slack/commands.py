@@ -34,6 +34,9 @@ class Invocation:
     table: CommandTable = field(repr=False)
     #: The request's Slack Web API client, for subcommands that post or upload themselves.
     client: AsyncWebClient | None = field(default=None, repr=False)
+    #: Shows an interim reply at once through the command's response_url; the reply `run` returns
+    #: replaces it (`bot.slack.listeners.Responder`). For subcommands that take seconds (status).
+    show: Callable[[Reply], Awaitable[None]] | None = field(default=None, repr=False, compare=False)
 
 
 Handler = Callable[[Invocation, "Deps"], Awaitable[Reply]]

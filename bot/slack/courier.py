@@ -2,7 +2,7 @@
 
 Guarantees and how they are kept:
 
-- **Nothing lost.** An alert is a row in the outbox before anything is sent (`Store.commit_events`,
+- **Nothing lost.** An alert is a row in the outbox before anything is sent (`store.monitor.commit_events`,
   in the same transaction as the monitor's memory). Rows leave the outbox only as `sent`,
   `dropped` (the channel is gone or unsubscribed) or `dead` (Slack refused the message itself).
 - **Nothing doubled.** Each row is marked `inflight` (committed) *before* the Slack call and `sent`
@@ -45,7 +45,7 @@ from bot.alerts import Event
 from bot.errors import StoreError
 from bot.health import Health
 from bot.slack.views.alerts import reply_message, root_message
-from bot.store.db import OutboxRow, Store
+from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Courier:
         while True:
             self._wake.clear()
             delay = self._launch_due()
-            if not self._running and not self.store.outbox_heads():
+            if not self._running and not self.store.outbox.heads():
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError("outbox not drained")
@@ -137,7 +137,7 @@ class Courier:
         # Reading the outbox after every single delivery would cost more than the delivery itself
         # during a large fan-out; a channel's next row is not due before `pace` anyway.
         if self._stale or now - self._read_at >= REREAD_SECONDS:
-            self._heads = self.store.outbox_heads()
+            self._heads = self.store.outbox.heads()
             self._read_at, self._stale = now, False
             # Rows still in flight stay "started"; finished ones now show their new state.
             self._started = set(self._running_rows.values())
@@ -182,21 +182,21 @@ class Courier:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             self._retry(row, f"{type(exc).__name__}")
             return
-        self.store.mark_sent(row.id, ts=ts, now=self.clock())
+        self.store.outbox.mark_sent(row.id, ts=ts, now=self.clock())
         log.info("alert delivered", extra={"channel": channel, "alert": event.key, "attempt": row.attempts + 1})
 
     async def _send(self, row: OutboxRow, event: Event) -> str | None:
         channel = row.channel_id
-        root = self.store.thread_root(event.thread, channel)
+        root = self.store.outbox.thread_root(event.thread, channel)
         # Any earlier attempt may have reached Slack (the bot died mid-call, or a timeout hid a
         # success): look before posting again.
         recovering = row.attempts > 0 or row.status == "inflight"
-        self.store.mark_inflight(row.id)
+        self.store.outbox.mark_inflight(row.id)
         if recovering:
             found = await self._already_posted(row, root)
             if found:
                 if root is None:
-                    self.store.set_thread_root(event.thread, channel, found, now=self.clock())
+                    self.store.outbox.set_thread_root(event.thread, channel, found, now=self.clock())
                 else:
                     await self._edit_root(channel, root, event)
                 log.info("alert found already posted after a restart", extra={"channel": channel, "alert": event.key})
@@ -217,7 +217,7 @@ class Courier:
                 channel=channel, text=text, blocks=blocks, metadata=metadata, unfurl_links=False
             )
             ts = str(response["ts"])
-            self.store.set_thread_root(event.thread, channel, ts, now=self.clock())
+            self.store.outbox.set_thread_root(event.thread, channel, ts, now=self.clock())
             return ts
         # A thread exists here: follow-ups (and an opening event after a re-subscription) go in it.
         text, blocks = reply_message(event, at=datetime.fromtimestamp(self.clock(), UTC))
@@ -226,7 +226,7 @@ class Courier:
         )
         # When more of this story is queued for this channel, the last of them edits the root:
         # under a backlog that halves the calls without ever leaving the root stale.
-        if not self.store.queued_after(row.id, channel_id=channel, thread=event.thread):
+        if not self.store.outbox.queued_after(row.id, channel_id=channel, thread=event.thread):
             await self._edit_root(channel, root, event)
         return str(response["ts"])
 
@@ -271,22 +271,22 @@ class Courier:
         if status == 429:
             retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
             self._next_allowed[row.channel_id] = self.clock() + retry_after
-            self.store.reschedule(row.id, at=self.clock() + retry_after, error="ratelimited")
+            self.store.outbox.reschedule(row.id, at=self.clock() + retry_after, error="ratelimited")
             return
         if error in GONE:
             log.warning(
                 "subscription deactivated: the bot can no longer post there",
                 extra={"channel": row.channel_id, "error": error},
             )
-            self.store.deactivate(row.channel_id, error, now=self.clock())
+            self.store.subscriptions.deactivate(row.channel_id, error, now=self.clock())
             return
         if status >= 500 or error in TRANSIENT:
             self._retry(row, error)
             return
         log.error("alert refused by Slack", extra={"channel": row.channel_id, "error": error, "alert": row.event_key})
-        self.store.mark_dead(row.id, error=error)
+        self.store.outbox.mark_dead(row.id, error=error)
 
     def _retry(self, row: OutboxRow, error: str) -> None:
         delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, row.attempts))
         log.info("alert will be retried", extra={"channel": row.channel_id, "error": error, "in_seconds": delay})
-        self.store.reschedule(row.id, at=self.clock() + delay, error=error)
+        self.store.outbox.reschedule(row.id, at=self.clock() + delay, error=error)

@@ -3,6 +3,11 @@
 `guarded()` turns a `BotError` into its own message and anything else into a generic one with a
 correlation id that is also written to the log with the traceback. `on_button()` registers a
 button: ack at once, run the work inside the boundary, answer through the click's response_url.
+
+A response_url takes at most 5 posts in 30 minutes (slack.md §1.3), and an ephemeral reply can only
+be replaced through it. `Responder` is one request's response_url: work that takes seconds may
+`show()` interim replies (a partial status report) before its answer, each post replacing the one
+before, and no request makes more than `MAX_POSTS` of them.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -22,9 +27,14 @@ from bot.slack import messages
 from bot.slack.kit import Reply
 from bot.slack.views.help import error_reply
 
-__all__ = ["Click", "guarded", "new_correlation_id", "on_button", "send"]
+__all__ = ["MAX_POSTS", "Click", "Responder", "Show", "guarded", "new_correlation_id", "on_button", "send"]
 
 log = logging.getLogger(__name__)
+
+#: Posts one request makes to its response_url at most (Slack allows 5): interim replies and the answer.
+MAX_POSTS = 3
+#: Shows an interim reply at once; the next one (or the answer) replaces it.
+Show = Callable[[Reply], Awaitable[None]]
 
 
 def new_correlation_id() -> str:
@@ -47,8 +57,8 @@ async def guarded(work: Awaitable[Reply], *, what: str, user: str, channel: str)
         return error_reply(messages.internal_error(correlation_id))
 
 
-async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str, replace_original: bool | None = None) -> None:
-    """Post `reply` to the request's response_url; failures are logged, not raised."""
+async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str, replace_original: bool | None = None) -> bool:
+    """Post `reply` to the request's response_url; failures are logged, not raised. True when Slack took it."""
     try:
         response = await respond(
             text=reply.text,
@@ -58,12 +68,50 @@ async def send(respond: AsyncRespond, reply: Reply, *, subcommand: str, replace_
         )
     except Exception:
         log.exception("response_url post failed", extra={"subcommand": subcommand})
-        return
+        return False
     if response.status_code != 200:
         log.warning(
             "response_url refused the reply",
             extra={"subcommand": subcommand, "status": response.status_code, "body": response.body[:200]},
         )
+        return False
+    return True
+
+
+class Responder:
+    """One request's response_url: interim replies (`show`), then the answer (`answer`), at most `limit` posts.
+
+    Once a reply is showing, the next post replaces it (`replace_original`); the first post replaces
+    the message that carried the button when `replace_original` says so (a "Run again" click). The last
+    allowed post is kept for the answer, so interim replies beyond it are skipped.
+    """
+
+    def __init__(
+        self, respond: AsyncRespond, *, what: str, replace_original: bool | None = None, limit: int = MAX_POSTS
+    ) -> None:
+        self._respond = respond
+        self._what = what
+        self._replace_first = replace_original
+        self._limit = limit
+        self._showing = False
+        #: Posts made so far (each one of the response_url's 5 uses).
+        self.posts = 0
+
+    async def show(self, reply: Reply) -> None:
+        """Show an interim reply now (skipped when only the answer's post is left)."""
+        if self.posts < self._limit - 1:
+            await self._post(reply)
+
+    async def answer(self, reply: Reply) -> None:
+        """Post the answer, replacing the interim reply if one is showing."""
+        if self.posts < self._limit:
+            await self._post(reply)
+
+    async def _post(self, reply: Reply) -> None:
+        self.posts += 1
+        replace = True if self._showing else self._replace_first
+        if await send(self._respond, reply, subcommand=self._what, replace_original=replace):
+            self._showing = True
 
 
 @dataclass(frozen=True)
@@ -73,6 +121,9 @@ class Click:
     value: str
     user_id: str
     channel_id: str
+    #: Shows an interim reply through the click's response_url (replacing the clicked message); only
+    #: for buttons whose answer replaces that message.
+    show: Show | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Click:
@@ -90,12 +141,16 @@ def on_button(
     """Register a button: ack at once, run `work` inside the error boundary, answer via the click's response_url.
 
     `replace_original=False` answers as a new message (an error then stays private to the clicker).
+    With `replace_original=True` the work may also show interim replies first (`Click.show`).
     """
 
     async def listener(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
+        responder = Responder(respond, what=action_id, replace_original=replace_original)
         click = Click.from_body(body)
+        if replace_original:
+            click = replace(click, show=responder.show)
         reply = await guarded(work(click), what=action_id, user=click.user_id, channel=click.channel_id)
-        await send(respond, reply, subcommand=action_id, replace_original=replace_original)
+        await responder.answer(reply)
 
     app.action(action_id)(listener)

@@ -1,17 +1,27 @@
-"""Uptime and latency of the own probes, and past incidents, from what the store remembers."""
+"""Uptime and latency of the own probes, their failures by side, and past incidents, from the store."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.store.db import ProbeRecord, Store
+from bot.store import ProbeRecord, Store
 from bot.surfaces import SURFACES
 from bot.units import parse_time
 
-__all__ = ["WINDOWS", "History", "PastIncident", "SurfaceStats", "percentile", "read_history", "surface_stats"]
+__all__ = [
+    "WINDOWS",
+    "FailureCauses",
+    "History",
+    "PastIncident",
+    "SurfaceStats",
+    "failure_causes",
+    "percentile",
+    "read_history",
+    "surface_stats",
+]
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -43,6 +53,35 @@ def surface_stats(records: Sequence[ProbeRecord]) -> SurfaceStats:
     return SurfaceStats(len(ran), len(working), percentile(latencies, 50), percentile(latencies, 95))
 
 
+@dataclass(frozen=True)
+class FailureCauses:
+    """The probes' failures over a window (slow and wrong answers included), by whose side they are on.
+
+    `ours`: the key, credits, concurrency, the network path or a request we built; `theirs`: Deepgram's
+    errors and silences; `other`: wrong output, slowness, a provider behind the Voice Agent
+    (`bot.status.causes`); `unclassified`: stored before causes were recorded.
+    """
+
+    ours: int = 0
+    theirs: int = 0
+    other: int = 0
+    unclassified: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ours + self.theirs + self.other + self.unclassified
+
+
+def failure_causes(counts: Mapping[str | None, int]) -> FailureCauses:
+    """Counts by stored cause (`kind:reason`, or None) summed by side."""
+    sides = {"ours": 0, "theirs": 0, "other": 0, "unclassified": 0}
+    for cause, n in counts.items():
+        kind = cause.partition(":")[0] if cause else None
+        side = kind if kind in ("ours", "theirs") else "other" if kind else "unclassified"
+        sides[side] += n
+    return FailureCauses(**sides)
+
+
 WINDOWS: tuple[tuple[str, timedelta], ...] = (("24 h", timedelta(hours=24)), ("7 days", timedelta(days=7)))
 
 
@@ -57,17 +96,19 @@ class PastIncident:
 
 @dataclass(frozen=True)
 class History:
-    """Per surface, the stats of each window (label → stats), and the incidents the monitor saw."""
+    """Per surface, the stats of each window (label → stats); per window, the failures by side; and
+    the incidents the monitor saw."""
 
     surfaces: Mapping[str, Mapping[str, SurfaceStats]]
     incidents: tuple[PastIncident, ...]
+    failures: Mapping[str, FailureCauses] = field(default_factory=dict)
 
 
 def read_history(store: Store, now: datetime, *, incidents: int = 10) -> History:
-    """Uptime and latency of every surface over each window, and the latest incidents."""
+    """Uptime and latency of every surface over each window, failures by side, and the latest incidents."""
     per_surface = {
         spec.id: {
-            label: surface_stats(store.probe_results_since(spec.id, (now - span).timestamp()))
+            label: surface_stats(store.history.results_since(spec.id, (now - span).timestamp()))
             for label, span in WINDOWS
         }
         for spec in SURFACES
@@ -80,6 +121,9 @@ def read_history(store: Store, now: datetime, *, incidents: int = 10) -> History
             started_at=parse_time(row["started_at"]),
             resolved_at=parse_time(row["resolved_at"]),
         )
-        for row in store.recent_incidents(limit=incidents)
+        for row in store.history.recent_incidents(limit=incidents)
     )
-    return History(per_surface, past)
+    failures = {
+        label: failure_causes(store.history.failures_by_cause((now - span).timestamp())) for label, span in WINDOWS
+    }
+    return History(per_surface, past, failures)

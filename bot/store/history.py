@@ -22,6 +22,9 @@ class ProbeRecord:
     error_code: str | None = None
     topic: str | None = None
     timings: Mapping[str, float] | None = None
+    #: Why it failed, as classified when it was stored (`bot.status.causes`); None when it did not fail
+    #: or was not classified.
+    cause: str | None = None
 
 
 class ProbeHistory(Repository):
@@ -68,10 +71,19 @@ class ProbeHistory(Repository):
                     "error_code": r.error_code,
                     "topic": r.topic,
                     "timings": json.dumps(dict(r.timings or {})),
+                    "cause": r.cause,
                 }
                 for r in results
             )
         return run_id
+
+    @guarded(write=True)
+    def attach_message(self, run_id: int, *, text: str, blocks: Sequence[Mapping[str, Any]]) -> None:
+        """Keep with a stored run the message a view showed for it (what "Post to channel" re-posts)."""
+        self.db.execute(
+            "UPDATE probe_runs SET text = ?, blocks = ? WHERE id = ?", [text, json.dumps(list(blocks)), run_id]
+        )
+        self.db.conn.commit()
 
     @guarded(write=False)
     def run_message(self, run_id: int) -> tuple[str, list[dict[str, Any]]] | None:
@@ -102,9 +114,20 @@ class ProbeHistory(Repository):
                 error_code=r["error_code"],
                 topic=r["topic"],
                 timings=json.loads(r["timings"] or "{}"),
+                cause=r["cause"],
             )
             for r in rows
         ]
+
+    @guarded(write=False)
+    def failures_by_cause(self, since: float) -> dict[str | None, int]:
+        """How many stored results since `since` failed or were degraded, by cause (None: unclassified)."""
+        rows = self.db.execute(
+            "SELECT cause, COUNT(*) FROM probe_results WHERE checked_at >= ? AND state IN ('failed', 'degraded') "
+            "GROUP BY cause",
+            [since],
+        ).fetchall()
+        return {cause: int(count) for cause, count in rows}
 
     @guarded(write=True)
     def forget_runs_before(self, cutoff: float) -> int:

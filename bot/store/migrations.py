@@ -101,3 +101,9 @@ def m0003_monitor(db: Database) -> None:
     db.table("incident_log").create(
         {"id": str, "name": str, "impact": str, "link": str, "started_at": str, "resolved_at": str}, pk="id"
     )
+
+
+@migrations()
+def m0004_probe_result_causes(db: Database) -> None:
+    """Each stored probe result's classified cause, so the history can tell our side from Deepgram's."""
+    db.table("probe_results").add_column("cause", str)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.probes import ProbeResult
 from bot.status.report import StatusReport
+from bot.status.table import SurfaceVerdict
 from bot.surfaces import SURFACES
 from bot.text.prose import plain, why_command
 from bot.units import format_ms
@@ -17,25 +19,12 @@ def report_text(report: StatusReport) -> str:
     if report.verdict.topic:
         lines[1] += f" More: {why_command(report.verdict.topic.value)}"
     for spec in SURFACES:
-        result = report.probes.results[spec.id]
-        component = report.components.get(spec.id)
-        official = (
-            component.status.replace("_", " ")
-            if component
-            else ("unavailable" if report.summary is None else "not listed")
-        )
-        took = (
-            f" ({format_ms(result.elapsed_ms)})" if result.elapsed_ms is not None and result.state != "skipped" else ""
-        )
-        lines.append(f"{spec.label:<24} official: {official:<22} probe: {result.state}{took}")
-        lines.append(f"{'':<24} {result.summary}")
-        if result.phase_line():
-            lines.append(f"{'':<24} {result.phase_line()}")
-        if result.error and (result.error.code or result.error.message):
-            said = " ".join(x for x in (result.error.code, result.error.message) if x)
-            lines.append(f"{'':<24} Deepgram said: {said}")
-        if result.topic and result.state in ("failed", "degraded"):
-            lines.append(f"{'':<24} see: {why_command(result.topic.value)}")
+        result = report.probes.results.get(spec.id)
+        if result is not None:
+            lines += _surface_lines(report, spec.id, spec.label, result)
+    others = report.page.other.components if report.page else ()
+    if others:
+        lines.append("Other components: " + ", ".join(f"{c.name} ({_words(c.status)})" for c in others))
     if report.summary:
         for incident in report.summary.incidents:
             lines.append(f"Incident: {incident.name} ({incident.impact}, {incident.status}) {incident.shortlink}")
@@ -45,6 +34,24 @@ def report_text(report: StatusReport) -> str:
     if report.official.state == "error":
         lines.append(f"Status page: {report.official.problem}")
     return "\n".join(lines)
+
+
+def _surface_lines(report: StatusReport, surface: str, label: str, result: ProbeResult) -> list[str]:
+    """The surface's official state, its verdict, then what the probe found."""
+    took = f" ({format_ms(result.elapsed_ms)})" if result.elapsed_ms is not None and result.state != "skipped" else ""
+    lines = [f"{label:<24} official: {_official(report, surface):<22} probe: {result.state}{took}"]
+    verdict = report.verdict.surfaces.get(surface)
+    if verdict is not None:
+        lines.append(f"{'':<24} verdict: {plain(verdict.line)}")
+    lines.append(f"{'':<24} {result.summary}")
+    if result.phase_line():
+        lines.append(f"{'':<24} {result.phase_line()}")
+    if result.error and (result.error.code or result.error.message):
+        said = " ".join(x for x in (result.error.code, result.error.message) if x)
+        lines.append(f"{'':<24} Deepgram said: {said}")
+    if result.topic and result.state in ("failed", "degraded"):
+        lines.append(f"{'':<24} see: {why_command(result.topic.value)}")
+    return lines
 
 
 def report_json(report: StatusReport) -> dict[str, Any]:
@@ -85,6 +92,31 @@ def report_json(report: StatusReport) -> dict[str, Any]:
             for surface, r in report.probes.results.items()
         },
         "probes_elapsed_ms": report.probes.elapsed_ms,
+        "surfaces": {surface: _surface_json(v) for surface, v in report.verdict.surfaces.items()},
+    }
+
+
+def _words(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def _official(report: StatusReport, surface: str) -> str:
+    """The surface's own component status (worst first) and its providers', by id; else why there is none."""
+    status = report.page.surfaces.get(surface) if report.page else None
+    if status is None or not status.matched:
+        return "unavailable" if report.summary is None else "not listed"
+    parts = [_words(max(status.components, key=lambda c: c.severity).status)] if status.components else []
+    parts += [f"{p.party.label}: {_words(p.component.status)}" for p in status.providers if p.troubled]
+    return "; ".join(parts) or "operational"
+
+
+def _surface_json(verdict: SurfaceVerdict) -> dict[str, Any]:
+    return {
+        "official": verdict.official,
+        "cause": verdict.cause.kind,
+        "reason": verdict.cause.reason,
+        "verdict": verdict.kind,
+        "line": plain(verdict.line),
     }
 
 

@@ -20,7 +20,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.store.db import Store
+from bot.slack.views.progress import PROGRESS_BLOCK_ID
+from bot.store import Store
 from simworld.render import ANSI, PLAIN, Button, Style, render_message
 from simworld.sandbox.console import Console
 from simworld.sandbox.feed import Feed, FeedItem
@@ -58,6 +59,8 @@ class Options:
             # Alerts come from the status page; periodic probes would add alerts at random moments.
             "PROBE_INTERVAL_SECONDS": "0",
             "ALERT_HOLD_POLLS": "1",
+            # Scenario commands change the world at will: every /deepgram status probes afresh.
+            "STATUS_FRESH_SECONDS": "0",
         }
 
 
@@ -256,10 +259,7 @@ class Sandbox:
         if ack and ack.get("response_type") != "in_channel" and (ack.get("text") or ack.get("blocks")):
             ts = self.world.slack.workspace.ts_clock.next()
             self.show(FeedItem(0.0, "only you", ack.get("text"), ack.get("blocks"), self.channel.id, ts, stored=False))
-        try:
-            await driver.wait_responses(result.response_url, 1, timeout=self.options.timeout)
-        except TimeoutError:
-            self.console.write(f"[sandbox] no answer from the bot within {self.options.timeout:g} s")
+        await self._final_answer(result.response_url, "no answer from the bot")
 
     async def direct_message(self, text: str) -> None:
         """Plain text: a message to the bot in its DM (the Messages tab); it answers in the thread."""
@@ -304,10 +304,17 @@ class Sandbox:
         if result.status is None:
             self.console.write("[Slack] the bot did not acknowledge the click within 3 s")
             return
-        try:
-            await self.bot.driver.wait_responses(url, 1, timeout=self.options.timeout)
-        except TimeoutError:
-            self.console.write(f"[sandbox] no answer to the click within {self.options.timeout:g} s")
+        await self._final_answer(url, "no answer to the click")
+
+    async def _final_answer(self, response_url: str, what: str) -> None:
+        """Wait for the last answer through `response_url`: a progressive status report is posted
+        first with "probing…" rows, then replaced by the final one."""
+
+        def final() -> bool:
+            posts = [r for r in self.world.slack.responses if r.url == response_url]
+            return bool(posts) and not _is_partial(posts[-1].body)
+
+        await self._until(final, what)
 
     async def _until(self, condition: Callable[[], bool], what: str) -> None:
         try:
@@ -346,7 +353,7 @@ class Sandbox:
 
     def _outbox_busy(self) -> bool:
         assert self.store is not None
-        counts = self.store.outbox_counts()
+        counts = self.store.outbox.counts()
         return bool(counts.get("pending") or counts.get("inflight"))
 
     # -- output ---------------------------------------------------------------------------------
@@ -426,3 +433,9 @@ def _message_body(body: Any) -> dict[str, Any] | None:
             return {"text": body}
         return decoded if isinstance(decoded, dict) else None
     return None
+
+
+def _is_partial(body: object) -> bool:
+    """A progressive report still probing: its header block carries `PROGRESS_BLOCK_ID`."""
+    blocks = body.get("blocks") if isinstance(body, dict) else None
+    return any(isinstance(b, dict) and b.get("block_id") == PROGRESS_BLOCK_ID for b in blocks or [])

@@ -48,7 +48,15 @@ async def test_app_home_is_published(bot: RunningBot, slack: FakeSlack) -> None:
 async def test_app_home_shows_latest_verdict_and_subscriptions(bot: RunningBot, slack: FakeSlack) -> None:
     """After a status check and a subscription, the Home tab shows the verdict and the channel."""
     status = await bot.driver.slash_command("status", via=bot.transport)
-    await bot.driver.wait_responses(status.response_url, n=1, timeout=15)
+    # The partial report comes first; the run is stored once the finished report (with buttons) is out.
+    await slack.wait_until(
+        lambda: any(
+            any(b.get("type") == "actions" for b in r.blocks or [])
+            for r in slack.responses
+            if r.url == status.response_url
+        ),
+        15,
+    )
     subscribe = await bot.driver.slash_command("subscribe", via=bot.transport)
     await bot.driver.wait_responses(subscribe.response_url, n=1)
     user = slack.workspace.default_user

@@ -13,6 +13,8 @@ import httpx
 import pytest
 
 from bot.slack import messages
+from bot.slack.kit import mrkdwn
+from bot.store import STORE_UNAVAILABLE
 from simworld.botproc import run_to_exit
 from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 from tests.readonly import read_only
@@ -150,7 +152,16 @@ async def test_database_deleted_under_the_running_bot(bot: RunningBot, slack: An
     assert "database" in errors["unhealthy"]["parts"]
 
     result = await bot.driver.slash_command("status", via=bot.transport)
-    (reply,) = await bot.driver.wait_responses(result.response_url, n=1, timeout=15)
+    # The partial report comes first; the finished one (with its buttons) replaces it.
+    await slack.wait_until(
+        lambda: any(
+            any(b.get("type") == "actions" for b in r.blocks or [])
+            for r in slack.responses
+            if r.url == result.response_url
+        ),
+        15,
+    )
+    reply = [r for r in slack.responses if r.url == result.response_url][-1]
     body = json.dumps(reply.body)
     assert "All good" in body and messages.STATUS_NOT_SAVED.replace('"', '\\"') in body
     actions = next(b for b in reply.body["blocks"] if b["type"] == "actions")
@@ -159,7 +170,7 @@ async def test_database_deleted_under_the_running_bot(bot: RunningBot, slack: An
     channel = slack.workspace.add_channel("incidents").id
     result = await bot.driver.slash_command("subscribe", channel=channel, via=bot.transport)
     (reply,) = await bot.driver.wait_responses(result.response_url, n=1, timeout=15)
-    assert reply.body["text"] == messages.STORE_UNAVAILABLE
+    assert reply.body["text"] == mrkdwn(STORE_UNAVAILABLE)
     assert not [m for m in slack.messages(channel) if m.bot_id]  # nothing announced that was not saved
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.db import Store
+from bot.store import Store
 from simworld.botproc import run_to_exit
 from tests.e2e.conftest import World
 from tests.readonly import read_only

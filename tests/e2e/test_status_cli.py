@@ -40,15 +40,23 @@ async def test_json_and_failure_exit_status(world: World, tmp_path: Path) -> Non
     assert report["verdict"]["kind"] == "no_credits" and report["verdict"]["topic"] == "credits"
     assert report["probes"]["rest"]["http_status"] == 402
     assert report["probes"]["rest"]["error_code"] == "ASR_PAYMENT_REQUIRED"
+    assert report["verdict"]["healthy"] is False
+    rest = report["surfaces"]["rest"]
+    assert (rest["official"], rest["cause"], rest["reason"], rest["verdict"]) == (
+        "operational",
+        "ours",
+        "credits",
+        "ours",
+    )
     assert world.deepgram.api_key not in output
 
-    from bot.store.db import Store
+    from bot.store import Store
 
     store = Store.open(db)
     try:
         (row,) = store.db.table("probe_runs").rows
         assert row["verdict"] == "no_credits"
-        assert len(store.probe_results_since("rest", 0)) == 1
+        assert len(store.history.results_since("rest", 0)) == 1
     finally:
         store.close()
 

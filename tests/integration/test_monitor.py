@@ -403,6 +403,38 @@ async def test_own_probe_and_balance_alerts(rig: Rig, tmp_path: Path) -> None:
         probing.store.close()
 
 
+async def test_the_monitor_feeds_what_deepgram_status_shows(rig: Rig, tmp_path: Path) -> None:
+    """The poll keeps the official status for the first reply of `/deepgram status`; a periodic run that
+    probed as much (MONITOR_AGENT_TURN) answers the command within STATUS_FRESH_SECONDS, one that did not
+    (no Voice Agent turn) does not."""
+    from bot.status.check import ask_status
+    from simworld.deepgram import FakeDeepgram
+    from simworld.world import probe_clip
+
+    reading = rig.monitor.deps.status_runs.official  # the fixture's first poll
+    assert reading is not None and reading.fetch.summary is not None
+    async with FakeDeepgram() as dg, httpx.AsyncClient() as http:
+        dg.register_clip(probe_clip())
+        env = {
+            "DEEPGRAM_API_URL": dg.base_url,
+            "DEEPGRAM_API_KEY": dg.api_key,
+            "DEEPGRAM_AGENT_URL": dg.agent_url,
+            "PROBE_STREAM_SPEED": "50",
+            "PROBE_TIMEOUT_SECONDS": "2",
+            "BALANCE_ALERT_USD": "",
+        }
+        for turn, answers in (("false", "new"), ("true", "cached")):
+            probing = await build(
+                rig.slack, rig.page, tmp_path / f"turn-{turn}.db", http, rig.now, rig.channels,
+                {**env, "MONITOR_AGENT_TURN": turn},
+            )  # fmt: skip
+            await probing.monitor.run_probes()
+            ask = ask_status(probing.monitor.deps)
+            assert ask.how == answers, turn
+            assert (await ask.flight.result()).run_id is not None
+            probing.store.close()
+
+
 # -- health signals and a database that fails under the monitor ------------------------------------------
 
 

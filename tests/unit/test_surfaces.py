@@ -15,7 +15,8 @@ from bot.slack.views.status import report_blocks
 from bot.status import verdict
 from bot.status.probing import ProbeRun
 from bot.status.report import build_report
-from bot.statuspage.page import SummaryFetch, parse_summary
+from bot.statuspage.client import SummaryFetch
+from bot.statuspage.parse import parse_summary
 from bot.surfaces import SURFACES, component_key, surface_for_word
 from bot.text.status import report_text
 from bot.topics import Topic

@@ -1,9 +1,10 @@
-"""`/deepgram history` as Block Kit: the probes' uptime and latency per surface, recent incidents."""
+"""`/deepgram history` as Block Kit: the probes' uptime and latency per surface, their failures by
+side (ours or Deepgram's), recent incidents."""
 
 from __future__ import annotations
 
 from bot.slack.kit import Reply, context, escape, section, slack_date
-from bot.status.history import History, PastIncident, SurfaceStats
+from bot.status.history import FailureCauses, History, PastIncident, SurfaceStats
 from bot.surfaces import SURFACES
 from bot.units import format_duration
 
@@ -18,6 +19,17 @@ def _stats_text(stats: SurfaceStats) -> str:
     p95 = f"{stats.p95_ms:.0f}" if stats.p95_ms is not None else "–"
     runs = f"{stats.runs} run{'s' if stats.runs != 1 else ''}"
     return f"{uptime} up over {runs} · p50 {p50} ms · p95 {p95} ms"
+
+
+def _failures_text(failures: FailureCauses) -> str:
+    if not failures.total:
+        return "no failures"
+    parts = [f"our side {failures.ours}", f"Deepgram's side {failures.theirs}"]
+    if failures.other:
+        parts.append(f"slow, wrong output or a provider {failures.other}")
+    if failures.unclassified:
+        parts.append(f"not classified {failures.unclassified}")
+    return " · ".join(parts)
 
 
 def _incident_line(incident: PastIncident) -> str:
@@ -39,8 +51,13 @@ def history_reply(history: History) -> Reply:
         for spec in SURFACES
     ]
     lines = [_incident_line(i) for i in history.incidents]
+    failures = [f"{label}: {_failures_text(counts)}" for label, counts in history.failures.items()]
     blocks = [
         section("*Own probes* (from the bot's network, with your key)\n\n" + "\n\n".join(rows)),
+        section(
+            "*Failed probes, by whose side the cause was on*\n"
+            + ("\n".join(failures) if failures else "No probe runs stored yet.")
+        ),
         section("*Recent Deepgram incidents*\n" + ("\n".join(lines) if lines else "None seen by the monitor yet.")),
         context(
             "Probe runs come from `/deepgram status` and the monitor's periodic probes; incidents from the "

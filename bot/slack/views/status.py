@@ -1,11 +1,14 @@
-"""The status report as Block Kit: a header verdict, a row per surface, incidents, buttons."""
+"""The status report as Block Kit: a header verdict, a row per surface (official state, its verdict, the
+probe), other components, incidents, buttons."""
 
 from __future__ import annotations
 
 from bot.probes import ProbeResult, Surface
 from bot.slack.kit import MAX_BLOCKS, Block, clip, context, escape, header, mrkdwn, section, slack_date
+from bot.status.official import SurfaceStatus
 from bot.status.report import StatusReport
-from bot.statuspage.page import Incident
+from bot.status.table import SurfaceVerdict
+from bot.statuspage.model import Component, Incident
 from bot.surfaces import SURFACES
 from bot.units import format_ms
 
@@ -14,6 +17,7 @@ __all__ = [
     "RERUN_ACTION",
     "SHARE_ACTION",
     "STATE_EMOJI",
+    "SURFACE_EMOJI",
     "probe_lines",
     "report_blocks",
     "report_fallback",
@@ -28,13 +32,34 @@ MAX_MAINTENANCES = 3
 _VERDICT_EMOJI = {
     "all_good": ":white_check_mark:",
     "maintenance": ":wrench:",
+    "informational": ":information_source:",
+    "deepgram_confirmed": ":rotating_light:",
+    "early_warning": ":warning:",
+    "slow_from_here": ":hourglass_flowing_sand:",
     "deepgram_incident": ":rotating_light:",
-    "degraded_from_here": ":warning:",
+    "reported_still_works": ":mag:",
+    "provider_problem": ":large_blue_circle:",
     "key_rejected": ":closed_lock_with_key:",
     "no_credits": ":money_with_wings:",
     "rate_limited": ":hourglass_flowing_sand:",
+    "network_problem": ":no_entry:",
+    "request_problem": ":x:",
     "no_key": ":grey_question:",
     "unknown": ":grey_question:",
+}
+#: A surface's own verdict (`bot.status.table.SurfaceKind`).
+SURFACE_EMOJI = {
+    "ours": ":x:",
+    "confirmed": ":rotating_light:",
+    "early_warning": ":warning:",
+    "slow": ":hourglass_flowing_sand:",
+    "reported": ":rotating_light:",
+    "reported_still_works": ":mag:",
+    "provider": ":large_blue_circle:",
+    "maintenance": ":wrench:",
+    "informational": ":information_source:",
+    "works": ":white_check_mark:",
+    "not_probed": ":white_circle:",
 }
 STATE_EMOJI = {
     "ok": ":large_green_circle:",
@@ -51,13 +76,29 @@ COMPONENT_TEXT = {
 }
 
 
+def _component_text(component: Component) -> str:
+    return COMPONENT_TEXT.get(component.status, escape(component.status))
+
+
 def _official_text(report: StatusReport, surface: Surface) -> str:
-    component = report.components.get(surface)
-    if component is None:
-        if report.summary is None:
-            return "Official: unavailable"
-        return "Official: not listed"
-    return "Official: " + COMPONENT_TEXT.get(component.status, escape(component.status))
+    """`Official: <worst own component> · <a provider behind it: status> · <incidents, windows>`, by id."""
+    page = report.page
+    status: SurfaceStatus | None = page.surfaces.get(surface) if page else None
+    if page is None or status is None:
+        return "Official: unavailable" if report.summary is None else "Official: not listed"
+    parts = [_component_text(max(status.components, key=lambda c: c.severity))] if status.components else []
+    parts += [f"{escape(p.party.label)}: {_component_text(p.component)}" for p in status.providers]
+    parts += [f"*{escape(i.name)}*" for i in (*status.incidents, *page.general)][:MAX_INCIDENTS]
+    parts += [f"_{escape(m.name)}_" for m in status.maintenances][:MAX_MAINTENANCES]
+    if not status.matched:
+        parts.insert(0, "not listed")
+    return "Official: " + " · ".join(parts)
+
+
+def _verdict_line(verdict: SurfaceVerdict | None) -> str:
+    if verdict is None:
+        return ""
+    return f"{SURFACE_EMOJI.get(verdict.kind, '')} {mrkdwn(verdict.line)}\n"
 
 
 def probe_lines(result: ProbeResult, *, title: str | None = None) -> str:
@@ -115,14 +156,17 @@ def report_blocks(report: StatusReport) -> list[Block]:
         {"type": "divider"},
     ]
     for spec in SURFACES:
-        result = report.probes.results[spec.id]
-        blocks.append(section(f"*{escape(spec.label)}*\n{_official_text(report, spec.id)}\n{probe_lines(result)}"))
+        result = report.probes.results.get(spec.id)
+        if result is None:
+            continue
+        said = _official_text(report, spec.id)
+        line = _verdict_line(report.verdict.surfaces.get(spec.id))
+        blocks.append(section(f"*{escape(spec.label)}*\n{said}\n{line}{probe_lines(result)}"))
     summary = report.summary
     if summary:
-        matched = {c.id for c in report.components.values() if c}
-        others = [c for c in summary.leaf_components if c.id not in matched]
+        others = report.page.other.components if report.page else ()
         if others:
-            lines = [f"{escape(c.name)}: {COMPONENT_TEXT.get(c.status, escape(c.status))}" for c in others]
+            lines = [f"{escape(c.name)}: {_component_text(c)}" for c in others]
             blocks.append(context(clip("Other components · " + " · ".join(lines), 2000)))
         incidents = summary.incidents[:MAX_INCIDENTS]
         if incidents:
@@ -144,27 +188,22 @@ def report_blocks(report: StatusReport) -> list[Block]:
     return blocks[: MAX_BLOCKS - 1]
 
 
-def status_actions(run_id: int | None) -> Block:
-    """ "Post to channel" and "Run again", carrying the stored run's id."""
+def status_actions(run_id: int | None, *, share: bool = True) -> Block:
+    """ "Post to channel" (only for a stored run) and "Run again", carrying the stored run's id."""
     value = str(run_id) if run_id is not None else ""
-    return {
-        "type": "actions",
-        "block_id": "status_actions",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": SHARE_ACTION,
-                "text": {"type": "plain_text", "text": "Post to channel"},
-                "value": value,
-            },
-            {
-                "type": "button",
-                "action_id": RERUN_ACTION,
-                "text": {"type": "plain_text", "text": "Run again"},
-                "value": value,
-            },
-        ],
+    share_button = {
+        "type": "button",
+        "action_id": SHARE_ACTION,
+        "text": {"type": "plain_text", "text": "Post to channel"},
+        "value": value,
     }
+    again = {
+        "type": "button",
+        "action_id": RERUN_ACTION,
+        "text": {"type": "plain_text", "text": "Run again"},
+        "value": value,
+    }
+    return {"type": "actions", "block_id": "status_actions", "elements": [share_button, again] if share else [again]}
 
 
 def report_fallback(report: StatusReport) -> str:

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.runtime.deps import Deps
 from bot.slack.commands import Invocation
-from bot.store.db import Store
+from bot.store import Store
 from handlers import SUBCOMMANDS
 from handlers.router import dispatch
 from simworld.slack import FakeSlack

@@ -21,7 +21,12 @@ def test_creates_file_with_wal_and_migrations(tmp_path: Path) -> None:
     try:
         assert path.exists()
         assert store.journal_mode() == "wal"
-        assert store.applied_migrations() == ["m0001_seen_events", "m0002_probe_runs", "m0003_monitor"]
+        assert store.applied_migrations() == [
+            "m0001_seen_events",
+            "m0002_probe_runs",
+            "m0003_monitor",
+            "m0004_probe_result_causes",
+        ]
         assert migrations.pending(store.db) == []
     finally:
         store.close()

@@ -43,3 +43,32 @@ def test_results_since_and_forgetting() -> None:
     assert store.history.forget_runs_before(150.0) == 1
     assert store.history.results_since("tts", 0.0) == []
     assert len(store.history.results_since("rest", 0.0)) == 1
+
+
+def test_causes_are_stored_and_failures_counted_by_cause() -> None:
+    store = Store.open(":memory:")
+    key = ProbeRecord("auth", "failed", 30.0, http_status=401, cause="ours:key")
+    server = ProbeRecord("rest", "failed", 50.0, http_status=503, cause="theirs:server")
+    slow = ProbeRecord("tts", "degraded", 4000.0, cause="slow:slow")
+    old = ProbeRecord("rest", "failed", None)  # stored before causes were recorded
+    _record(store, 100.0, key, server, slow, old, ProbeRecord("streaming", "ok", 900.0))
+    _record(store, 200.0, server)
+    assert store.history.results_since("auth", 0.0)[0].cause == "ours:key"
+    assert store.history.failures_by_cause(0.0) == {"ours:key": 1, "theirs:server": 2, "slow:slow": 1, None: 1}
+    assert store.history.failures_by_cause(150.0) == {"theirs:server": 1}
+
+
+def test_the_message_shown_is_attached_to_a_stored_run() -> None:
+    store = Store.open(":memory:")
+    run_id = store.history.record_run(
+        checked_at=1.0,
+        verdict="all_good",
+        indicator="none",
+        official_state="fresh",
+        elapsed_ms=1.0,
+        text="one line",
+        blocks=[],
+        results=[],
+    )
+    store.history.attach_message(run_id, text="as shown", blocks=[{"type": "divider"}])
+    assert store.history.run_message(run_id) == ("as shown", [{"type": "divider"}])

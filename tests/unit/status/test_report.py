@@ -11,7 +11,9 @@ from bot.probes import ProbeResult
 from bot.slack.views.status import report_blocks, status_actions
 from bot.status.probing import ProbeRun
 from bot.status.report import build_report
-from bot.statuspage.page import SummaryFetch, parse_summary
+from bot.statuspage.client import SummaryFetch
+from bot.statuspage.parse import parse_summary
+from bot.surfaces import SURFACE_IDS
 from bot.text.status import report_json, report_text
 from bot.topics import Topic
 
@@ -19,7 +21,7 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def probes(**overrides: ProbeResult) -> ProbeRun:
-    results = {s: ProbeResult(s, "ok", "Fine", elapsed_ms=120.0) for s in ("auth", "rest", "streaming", "tts")}
+    results = {s: ProbeResult(s, "ok", "Fine", elapsed_ms=120.0) for s in SURFACE_IDS}
     results.update(overrides)  # type: ignore[arg-type]
     return ProbeRun(results, 130.0)  # type: ignore[arg-type]
 
@@ -116,3 +118,62 @@ def test_shared_copy_has_no_buttons() -> None:
     assert not [b for b in report_blocks(report) if b["type"] == "actions"]
     actions = status_actions(3)
     assert [e["value"] for e in actions["elements"]] == ["3", "3"]
+
+
+def test_each_surface_shows_its_official_state_and_verdict() -> None:
+    """By id against components.json: a row per surface with its official state and its verdict line; the
+    Downstream Providers component as a provider behind the Voice Agent; Usage API under other components;
+    JSON `surfaces` with official, cause and verdict for scripts."""
+    components = [
+        {"id": "grp", "name": "Deepgram Public API (api.deepgram.com)", "status": "operational", "group": True},
+        {"id": "str000000001", "name": "Streaming API", "status": "partial_outage", "group_id": "grp"},
+        {"id": "r2z04fcdhhzb", "name": "Voice Agent API", "status": "operational", "group_id": "grp"},
+        {"id": "7n3stjcbj4bx", "name": "Voice Agent API: Downstream Providers", "status": "major_outage"},
+        {"id": "usg000000001", "name": "Usage API", "status": "operational", "group_id": "grp"},
+    ]
+    summary = parse_summary(
+        {
+            "status": {"indicator": "major"},
+            "components": components,
+            "incidents": [
+                {
+                    "id": "i1",
+                    "name": "Streaming <errors>",
+                    "status": "investigating",
+                    "impact": "major",
+                    "components": [{"id": "str000000001"}],
+                }
+            ],
+        }
+    )
+    refused = ProbeResult("streaming", "failed", "Could not open the streaming connection to Deepgram", Topic.WEBSOCKET)
+    report = build_report(
+        SummaryFetch("fresh", summary, 3.0),
+        probes(streaming=refused),
+        key_configured=True,
+        checked_at=NOW,
+        status_url="https://status.deepgram.com",
+    )
+    assert report.verdict.kind == "network_problem" and report.verdict.headline.startswith("Fix on our side")
+    text = json.dumps(report_blocks(report), ensure_ascii=False)
+    assert "Official: :large_orange_circle: Partial outage · *Streaming &lt;errors&gt;*" in text
+    assert ":x: Fix on our side: the bot cannot reach Deepgram" in text
+    assert "a provider behind the Voice Agent: :red_circle: Major outage" in text
+    assert "Other components · Usage API: :large_green_circle: Operational" in text
+    assert "Nothing to fix" not in text
+    terminal = report_text(report)
+    assert "verdict: Fix on our side" in terminal and "a provider behind the Voice Agent: major outage" in terminal
+    as_json = report_json(report)
+    assert {k: as_json["verdict"][k] for k in ("kind", "healthy")} == {"kind": "network_problem", "healthy": False}
+    assert set(as_json["verdict"]) >= {"kind", "healthy", "headline", "explanation", "topic"}
+    streaming = as_json["surfaces"]["streaming"]
+    assert (streaming["official"], streaming["cause"], streaming["reason"], streaming["verdict"]) == (
+        "outage",
+        "ours",
+        "network",
+        "ours",
+    )
+    agent = as_json["surfaces"]["agent"]
+    assert (agent["official"], agent["cause"], agent["verdict"]) == ("third_party", "ok", "provider")
+    assert "a provider behind the Voice Agent" in agent["line"] and "Deepgram is down" not in json.dumps(as_json)
+    assert set(as_json["surfaces"]) == set(SURFACE_IDS)
