@@ -52,6 +52,8 @@ class Settings:
     deepgram_agent_url: str = ""
     #: Whether the monitor's periodic probes run a full Voice Agent turn (it spends agent minutes).
     monitor_agent_turn: bool = False
+    #: Which surfaces (`bot.surfaces` ids) `/deepgram status` and the monitor probe; empty: all of them.
+    probe_surfaces: tuple[str, ...] = ()
     db_path: str = DEFAULT_DB
     status_poll_seconds: float = 60.0
     probe_timeout_seconds: float = 10.0
@@ -145,6 +147,7 @@ class Settings:
         agent_url = ""
         if text("DEEPGRAM_AGENT_URL"):
             agent_url = _url(environ, "DEEPGRAM_AGENT_URL", "", problems, schemes=("wss", "ws")).rstrip("/")
+        probe_surfaces = _surface_ids(text("PROBE_SURFACES"), problems)
         agent_turn = (text("MONITOR_AGENT_TURN") or "false").lower()
         if agent_turn not in ("true", "false", "1", "0", "yes", "no"):
             problems.append("MONITOR_AGENT_TURN must be true or false.")
@@ -198,6 +201,7 @@ class Settings:
             deepgram_status_url=status_url,
             deepgram_agent_url=agent_url,
             monitor_agent_turn=agent_turn in ("true", "1", "yes"),
+            probe_surfaces=probe_surfaces,
             db_path=db_path,
             status_poll_seconds=float(poll),
             probe_timeout_seconds=float(probe_timeout),
@@ -262,6 +266,25 @@ def database_problem_text(path: str, reason: str) -> str:
 
 def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _surface_ids(value: str | None, problems: list[str]) -> tuple[str, ...]:
+    """`PROBE_SURFACES=rest,streaming agent` → the ids, checked against the table of surfaces."""
+    if value is None or value.lower() == "all":
+        return ()
+    # Imported only when the variable is set: the table pulls in the probes (httpx, websockets), which
+    # `deepgram-doctor healthcheck` does not need.
+    from bot.surfaces import SURFACE_IDS
+
+    ids = tuple(dict.fromkeys(w for w in re.split(r"[\s,]+", value.lower()) if w))
+    unknown = [i for i in ids if i not in SURFACE_IDS]
+    if unknown or not ids:
+        problems.append(
+            f"PROBE_SURFACES must name surfaces from {', '.join(SURFACE_IDS)} (or be 'all'); "
+            f"unknown: {_clip(', '.join(unknown) or value)}."
+        )
+        return ()
+    return ids
 
 
 def _url(

@@ -17,7 +17,7 @@ component is known for Flux or the TTS socket: their rows name the component of 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -40,6 +40,7 @@ __all__ = [
     "SurfaceSpec",
     "ThirdParty",
     "component_key",
+    "enabled",
     "surface",
     "surface_for_word",
     "third_party",
@@ -220,6 +221,12 @@ _BY_WORD: Mapping[str, SurfaceSpec] = {w: s for s in SURFACES for w in s.words()
 
 def surface(surface_id: str) -> SurfaceSpec:
     return _BY_ID[surface_id]
+
+
+def enabled(ids: Sequence[str] = ()) -> tuple[SurfaceSpec, ...]:
+    """The rows `PROBE_SURFACES` chose, in table order; no choice means every surface."""
+    wanted = set(ids)
+    return tuple(s for s in SURFACES if not wanted or s.id in wanted)
 
 
 def surface_for_word(word: str) -> SurfaceSpec | None:

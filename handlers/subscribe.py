@@ -17,6 +17,7 @@ from bot.slack.commands import Invocation, Subcommand
 from bot.slack.kit import Reply, context, escape, section, slack_date
 from bot.slack.membership import ensure_member, slack_error
 from bot.store import Subscription
+from bot.surfaces import enabled
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,12 @@ async def run_subscriptions(invocation: Invocation, deps: Deps) -> Reply:
         if len(everything) > 40:
             lines.append(f"…and {len(everything) - 40} more.")
     settings = deps.settings
-    cost = daily_probe_cost(settings.probe_interval_seconds, deps.clip)
+    cost = daily_probe_cost(
+        settings.probe_interval_seconds,
+        deps.clip,
+        enabled(settings.probe_surfaces),
+        agent_turn=settings.monitor_agent_turn,
+    )
     blocks = [
         section("\n".join(lines)),
         context(

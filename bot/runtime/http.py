@@ -71,9 +71,7 @@ class ThrottledLog:
         self._last, self._count = now, 0
 
 
-def build_web_app(
-    app: AsyncApp, health: Callable[[], HealthReport], *, signing_secret: str | None
-) -> web.Application:
+def build_web_app(app: AsyncApp, health: Callable[[], HealthReport], *, signing_secret: str | None) -> web.Application:
     """The aiohttp application. Without a signing secret every request is refused (401)."""
     check = SignatureCheck(signing_secret or "")
     refused = ThrottledLog("request refused: not signed by Slack")

@@ -26,6 +26,7 @@ from bot.status.progress import PartialReport, build_partial
 from bot.status.report import StatusReport, build_report
 from bot.status.runs import Ask, CheckedRun
 from bot.store import ProbeRecord
+from bot.surfaces import enabled
 
 __all__ = ["ask_status", "attach_message", "check_status", "partial_report", "probe_cause", "record_report"]
 
@@ -44,7 +45,13 @@ async def check_status(
     async with httpx.AsyncClient() as probe_http:
         official, probes = await asyncio.gather(
             deps.statuspage.fetch_summary(),
-            run_probes(probe_http, config or deps.probe_config, deps.clip, on_result=on_result),
+            run_probes(
+                probe_http,
+                config or deps.probe_config,
+                deps.clip,
+                enabled(deps.settings.probe_surfaces),
+                on_result=on_result,
+            ),
         )
     deps.status_runs.note_official(official)
     return build_report(
@@ -95,6 +102,7 @@ def partial_report(deps: Deps, ask: Ask[CheckedRun]) -> PartialReport:
         reading.fetch if reading else None,
         runs.clock() - reading.read_at if reading else None,
         dict(ask.flight.done),
+        enabled(deps.settings.probe_surfaces),
         key_configured=bool(deps.settings.deepgram_api_key),
         status_url=deps.settings.deepgram_status_url,
     )

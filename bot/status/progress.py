@@ -7,14 +7,14 @@ surface still probing is listed as such. `build_partial()` is pure; `bot.slack.v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.probes import ProbeResult, Surface
 from bot.status.verdict import Verdict, decide, match_surfaces
 from bot.statuspage.client import SummaryFetch
 from bot.statuspage.model import Component, Summary
-from bot.surfaces import SURFACES, surface
+from bot.surfaces import SURFACES, SurfaceSpec, surface
 
 __all__ = ["PartialReport", "build_partial"]
 
@@ -53,14 +53,15 @@ def build_partial(
     official: SummaryFetch | None,
     official_age_s: float | None,
     done: Mapping[Surface, ProbeResult],
+    surfaces: Sequence[SurfaceSpec] = SURFACES,
     *,
     key_configured: bool,
     status_url: str,
 ) -> PartialReport:
-    """The partial report: surfaces in table order, the verdict so far only when it names a problem."""
+    """The partial report: the probed surfaces in table order, the verdict so far only when it names a problem."""
     summary = official.summary if official else None
-    finished = {spec.id: done[spec.id] for spec in SURFACES if spec.id in done}
-    pending = tuple(spec.id for spec in SURFACES if spec.id not in done)
+    finished = {spec.id: done[spec.id] for spec in surfaces if spec.id in done}
+    pending = tuple(spec.id for spec in surfaces if spec.id not in done)
     components = official.components if official else ()
     so_far = decide(summary, finished, key_configured=key_configured, components=components)
     # "No probe ran" is not true of probes still running.

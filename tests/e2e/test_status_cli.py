@@ -65,3 +65,14 @@ async def test_bad_configuration_exits_2(world: World) -> None:
     """A malformed URL is a configuration error, listed, exit 2."""
     status, output = await run_to_exit(env(world, DEEPGRAM_STATUS_URL="status.deepgram.com"), "status")
     assert status == 2 and "DEEPGRAM_STATUS_URL" in output
+
+
+async def test_probe_surfaces_choose_what_is_probed(world: World) -> None:
+    """PROBE_SURFACES=rest,agent probes those two only: the others are neither shown nor requested."""
+    world.deepgram.clear_records()
+    status, output = await run_to_exit(env(world, PROBE_SURFACES="rest,agent"), "status", "--json")
+    assert status == 0, output
+    report = json.loads(output)
+    assert set(report["probes"]) == {"rest", "agent"}
+    routes = {r.route for r in world.deepgram.requests}
+    assert "listen" in routes and not {"speak", "listen_ws", "listen_v2", "speak_ws"} & routes

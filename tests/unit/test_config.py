@@ -178,3 +178,15 @@ def test_voice_agent_settings() -> None:
         Settings.from_env({**base, "DEEPGRAM_AGENT_URL": "https://agent.deepgram.com", "MONITOR_AGENT_TURN": "maybe"})
     assert any("DEEPGRAM_AGENT_URL must be a wss/ws URL" in p for p in caught.value.problems)
     assert any("MONITOR_AGENT_TURN" in p for p in caught.value.problems)
+
+
+def test_probe_surfaces_are_checked_against_the_table() -> None:
+    """PROBE_SURFACES takes ids from the table of surfaces, commas or spaces; 'all' or unset is every surface."""
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+    assert Settings.from_env(base).probe_surfaces == ()
+    assert Settings.from_env({**base, "PROBE_SURFACES": "all"}).probe_surfaces == ()
+    chosen = Settings.from_env({**base, "PROBE_SURFACES": "rest, agent flux,rest"}).probe_surfaces
+    assert chosen == ("rest", "agent", "flux")
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**base, "PROBE_SURFACES": "rest,telepathy"})
+    assert any("PROBE_SURFACES" in p and "telepathy" in p for p in caught.value.problems)
