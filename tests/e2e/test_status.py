@@ -234,3 +234,44 @@ async def test_a_fresh_run_is_shown_again_with_its_age(bot: RunningBot, world: W
     assert world.deepgram.requests == []
     assert "From a check that finished" in section_texts(posts[0].body)
     assert buttons(posts[0].body)["status_share"] == buttons(first.body)["status_share"]
+
+
+async def test_voice_agent_flux_and_tts_streaming_rows(bot: RunningBot, world: World) -> None:
+    """The newer surfaces have their rows: working, then the agent host refusing while the others work."""
+    _, reply = await run_status(bot)
+    text = section_texts(reply.body)
+    for label in ("Voice Agent", "Flux (v2 streaming)", "TTS streaming (WebSocket)"):
+        assert f"*{label}*" in text
+    assert text.count(":large_green_circle:") >= 7
+    world.deepgram.fail("agent", status=503, times=None)
+    click = await bot.driver.block_action(  # "Run again": the report above is fresh and would be reused
+        "status_rerun",
+        value=buttons(reply.body)["status_rerun"],
+        response_url=world.slack.new_response_url(kind="actions"),
+        via=bot.transport,
+    )
+    posts = await wait_report(bot, click.response_url)
+    body = posts[-1].body
+    agent_row = next(
+        b["text"]["text"] for b in body["blocks"] if "*Voice Agent*" in (b.get("text") or {}).get("text", "")
+    )
+    assert ":red_circle:" in agent_row and "503" in agent_row
+    assert "Flux (v2 streaming)" in section_texts(body)
+
+
+async def test_downstream_provider_is_not_deepgram(bot: RunningBot, world: World) -> None:
+    """The LLM behind the Voice Agent fails and Deepgram's page blames Downstream Providers: the report
+    names a provider behind the Voice Agent, never a Deepgram outage, and nothing of ours to fix."""
+    world.statuspage.open_incident(
+        "Elevated errors from an LLM provider",
+        impact="minor",
+        components=("Voice Agent API: Downstream Providers",),
+        component_status="degraded_performance",
+    )
+    world.deepgram.agent.fail_at("think", "FAILED_TO_THINK", times=None)
+    _, reply = await run_status(bot)
+    header = reply.body["blocks"][0]["text"]["text"]
+    text = section_texts(reply.body)
+    assert "provider behind the Voice Agent" in header
+    assert "Deepgram reports a problem" not in header and "Fix on our side" not in text
+    assert "FAILED_TO_THINK" in text
