@@ -20,7 +20,7 @@ __all__ = [
     "parse_subscribe",
 ]
 
-SUBSCRIBE_USAGE = "subscribe [rest streaming tts <component>…] [--min major]"
+SUBSCRIBE_USAGE = "subscribe [<surface>|<component>…] [--min major]"
 
 # Pay-as-you-go list prices quoted in the reference (deepgram.md §8); they change, so every
 # figure shown says "about" and points at the pricing page.
