@@ -56,18 +56,10 @@ def parse_error(status: int | None, body: bytes | str, headers: Mapping[str, str
     code: str | None = None
     message: str | None = None
     request_id = headers.get("dg-request-id")
-    data: Any = None
-    try:
-        data = json.loads(text) if text.strip().startswith("{") else None
-    except ValueError:
-        data = None
-    if isinstance(data, Mapping):
-        code = _str(data.get("err_code")) or _str(data.get("error_code")) or _str(data.get("category"))
-        message = _str(data.get("err_msg")) or _str(data.get("message"))
-        details = _str(data.get("details"))
-        if details and message:
-            message = f"{message} {details}"
-        request_id = _str(data.get("request_id")) or request_id
+    data = _json_object(text)
+    if data is not None:
+        code, message, body_request_id = _fields(data)
+        request_id = body_request_id or request_id
     elif text.strip():
         message = text.strip()
     if not message and headers.get("dg-error"):
@@ -78,6 +70,24 @@ def parse_error(status: int | None, body: bytes | str, headers: Mapping[str, str
         message=message[:_MAX_MESSAGE] if message else None,
         request_id=request_id,
     )
+
+
+def _json_object(text: str) -> Mapping[str, Any] | None:
+    try:
+        data = json.loads(text) if text.strip().startswith("{") else None
+    except ValueError:
+        return None
+    return data if isinstance(data, Mapping) else None
+
+
+def _fields(data: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(code, message, request id) from any of the three JSON error forms (deepgram.md §2)."""
+    code = _str(data.get("err_code")) or _str(data.get("error_code")) or _str(data.get("category"))
+    message = _str(data.get("err_msg")) or _str(data.get("message"))
+    details = _str(data.get("details"))
+    if details and message:
+        message = f"{message} {details}"
+    return code, message, _str(data.get("request_id"))
 
 
 def _str(value: Any) -> str | None:

@@ -30,7 +30,8 @@ async def run(invocation: Invocation, deps: Deps) -> Reply:
 SUBCOMMAND = Subcommand(
     name="status",
     usage="status",
-    summary="Is it Deepgram or us? Official status plus live probes of every surface (REST, streaming, TTS, Voice Agent, Flux).",
+    summary="Is it Deepgram or us? Official status plus live probes of every surface "
+    "(REST, streaming, TTS, Voice Agent, Flux).",
     run=run,
     aliases=("st", "health"),
     ack_text=messages.STATUS_CHECKING,

@@ -19,6 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from bot.probes import Clip as ProbeClip
+from bot.probes.agent import SETTINGS
 from simworld.deepgram import Clip, FakeDeepgram
 from simworld.deepgram.agent_codes import ERRORS, WARNINGS
 from simworld.deepgram.synth import speech_seconds
@@ -26,19 +27,8 @@ from simworld.world import PROBE_SENTENCE
 
 from .realtime_support import AGENT_SCHEMAS, Frames, Specs, collect, refusal, refused
 
-#: the minimal probe Settings of reference §1.5
-PROBE_SETTINGS: dict[str, Any] = {
-    "type": "Settings",
-    "audio": {
-        "input": {"encoding": "linear16", "sample_rate": 16000},
-        "output": {"encoding": "linear16", "sample_rate": 16000, "container": "none"},
-    },
-    "agent": {
-        "listen": {"provider": {"type": "deepgram", "version": "v1", "model": "nova-3"}},
-        "think": {"provider": {"type": "open_ai", "model": "gpt-4o-mini"}, "prompt": "Answer with one short word."},
-        "speak": {"provider": {"type": "deepgram", "version": "v1", "model": "aura-2-thalia-en"}},
-    },
-}
+#: the minimal probe Settings of reference §1.5: exactly what the bot's Voice Agent probe sends
+PROBE_SETTINGS: dict[str, Any] = json.loads(json.dumps(SETTINGS))
 TIMEOUT_TEXT = (
     "We waited too long for a websocket message. Please ensure that you're sending binary messages containing "
     "user speech."
