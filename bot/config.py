@@ -50,6 +50,8 @@ class Settings:
     deepgram_status_url: str = DEFAULT_STATUS_URL
     #: The Voice Agent's WebSocket base; empty: derived from DEEPGRAM_API_URL (`bot.probes.agent.agent_base`).
     deepgram_agent_url: str = ""
+    #: Extra regional API bases (`https://api.eu.deepgram.com`) probed like the main one; empty: one base.
+    region_urls: tuple[str, ...] = ()
     #: Whether the monitor's periodic probes run a full Voice Agent turn (it spends agent minutes).
     monitor_agent_turn: bool = False
     #: Which surfaces (`bot.surfaces` ids) `/deepgram status` and the monitor probe; empty: all of them.
@@ -149,6 +151,7 @@ class Settings:
         agent_url = ""
         if text("DEEPGRAM_AGENT_URL"):
             agent_url = _url(environ, "DEEPGRAM_AGENT_URL", "", problems, schemes=("wss", "ws")).rstrip("/")
+        region_urls = _region_urls(text("DEEPGRAM_REGION_URLS"), problems)
         probe_surfaces = _surface_ids(text("PROBE_SURFACES"), problems)
         agent_turn = (text("MONITOR_AGENT_TURN") or "false").lower()
         if agent_turn not in ("true", "false", "1", "0", "yes", "no"):
@@ -202,6 +205,7 @@ class Settings:
             deepgram_api_url=deepgram_api_url,
             deepgram_status_url=status_url,
             deepgram_agent_url=agent_url,
+            region_urls=region_urls,
             monitor_agent_turn=agent_turn in ("true", "1", "yes"),
             probe_surfaces=probe_surfaces,
             db_path=db_path,
@@ -287,6 +291,18 @@ def _surface_ids(value: str | None, problems: list[str]) -> tuple[str, ...]:
         )
         return ()
     return ids
+
+
+def _region_urls(value: str | None, problems: list[str]) -> tuple[str, ...]:
+    """`DEEPGRAM_REGION_URLS=https://api.eu.deepgram.com, https://api.au.deepgram.com` → the bases, once each."""
+    if value is None:
+        return ()
+    bases = dict.fromkeys(w.rstrip("/") for w in re.split(r"[\s,]+", value) if w)
+    bad = [b for b in bases if urlsplit(b).scheme not in ("http", "https") or not urlsplit(b).netloc]
+    if bad:
+        problems.append(f"DEEPGRAM_REGION_URLS must list http/https URLs, got {_clip(', '.join(bad))!r}.")
+        return ()
+    return tuple(bases)
 
 
 def _url(

@@ -7,7 +7,8 @@ Four parts, each healthy or not, with a sentence saying why:
 - `status_poll`: the status page was polled successfully (fetched and saved) within
   `poll_stale_after` seconds; after start-up the first poll gets the same grace.
 - `courier`: the alert courier's loop is alive (it turns several times a second, so a loop that has
-  not turned for `courier_stall_after` seconds is stuck; one that ended has crashed).
+  not turned for `courier_stall_after` seconds is stuck; one that ended has crashed), and delivering:
+  it pauses, alerts kept queued, while Slack rejects the bot token.
 - `database`: the path still names the file the bot opened, it is writable, and the last write worked.
 
 The transports, the monitor, the courier and the store feed `Health`; `report()` is a function of
@@ -136,6 +137,7 @@ class Health:
         self._poll_problem: str | None = None
         self._courier_beat_at: float | None = None
         self._courier_failure: str | None = None
+        self._courier_paused: str | None = None
         self._database_problem: str | None = None
 
     # -- signals ---------------------------------------------------------------------------------------
@@ -161,6 +163,10 @@ class Health:
 
     def courier_stopped(self, reason: str) -> None:
         self._courier_failure = reason
+
+    def courier_paused(self, reason: str | None) -> None:
+        """The courier holds every delivery for `reason` (e.g. the token is rejected); None: delivering again."""
+        self._courier_paused = reason
 
     def database(self, problem: str | None) -> None:
         self._database_problem = problem
@@ -224,6 +230,8 @@ class Health:
         quiet = now - self._courier_beat_at
         if quiet > self.courier_stall_after:
             return Part(False, f"stuck: its loop has not turned for {ago(quiet)}; alerts are not delivered")
+        if self._courier_paused:
+            return Part(False, f"paused: {self._courier_paused}; alerts are queued, not delivered")
         return Part(True, "running")
 
     def _database_part(self) -> Part:

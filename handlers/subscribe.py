@@ -15,7 +15,7 @@ from bot.runtime.deps import Deps
 from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.kit import Reply, context, escape, section, slack_date
-from bot.slack.membership import ensure_member, slack_error
+from bot.slack.membership import ensure_member, retry_after, slack_error
 from bot.store import Subscription
 from bot.surfaces import enabled
 
@@ -27,6 +27,11 @@ async def _ensure_can_post(client: AsyncWebClient, channel_id: str) -> None:
     membership = await ensure_member(client, channel_id)
     if membership.can_post or membership.access == "unchecked":
         return  # `unchecked` (a group DM): posting the confirmation will tell
+    if membership.retry_after is not None:
+        log.info(
+            "cannot subscribe now: rate limited", extra={"channel": channel_id, "retry_after": membership.retry_after}
+        )
+        raise UpstreamError(messages.rate_limited(membership.retry_after))
     log.info(
         "cannot subscribe here", extra={"channel": channel_id, "access": membership.access, "error": membership.error}
     )
@@ -84,6 +89,8 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
     except SlackApiError as exc:
         error = _post_error(exc)
         log.info("subscription confirmation failed", extra={"error": error, "status": exc.response.status_code})
+        if (wait := retry_after(exc)) is not None:
+            raise UpstreamError(messages.rate_limited(wait)) from None
         advice = messages.subscribe_refused(error)
         raise (UpstreamError(advice) if messages.slack_is_busy(error) else UsageError(advice)) from None
     now = deps.clock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -14,6 +15,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
@@ -33,10 +37,57 @@ class _DropBoltTokenWarning(logging.Filter):
         return record.getMessage() != _BOLT_TOKEN_WARNING
 
 
+#: The longest, in all, a call on behalf of someone waiting for an answer waits out Slack's 429s. A longer
+#: `Retry-After` is not waited: the `SlackApiError` goes through and the user is told when to try again.
+RATE_LIMIT_WAIT_CAP_SECONDS = 5.0
+_WAITED = "rate_limit_waited"
+
+
+class CappedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """Waits out a 429 like slack_sdk's handler, but only while the call's total wait stays within `cap`."""
+
+    def __init__(self, cap: float = RATE_LIMIT_WAIT_CAP_SECONDS, max_retry_count: int = 2) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.cap = cap
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        values = state.custom_values if state.custom_values is not None else {}
+        waited = float(values.get(_WAITED, 0.0))
+        wait = retry_after_header(response.headers) + 1.0  # slack_sdk adds up to a second of jitter
+        if waited + wait > self.cap:
+            return False
+        state.custom_values = {**values, _WAITED: waited + wait}
+        return True
+
+
+def retry_after_header(headers: Mapping[str, list[str] | str]) -> float:
+    """Slack's `Retry-After` in seconds (1 when absent or unreadable)."""
+    for name, values in headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0.0, float(values if isinstance(values, str) else values[0]))
+            except ValueError:
+                break
+    return 1.0
+
+
 def create_web_client(
     settings: Settings, *, wait_on_rate_limit: bool = True, session: aiohttp.ClientSession | None = None
 ) -> AsyncWebClient:
-    """The Web API client: retries dropped connections and, unless told not to, waits out 429s.
+    """The Web API client: retries dropped connections and, unless told not to, waits out short 429s.
+
+    Someone is waiting for the answer of an interactive call, so a 429 is waited out only while the
+    total wait stays within `RATE_LIMIT_WAIT_CAP_SECONDS`; beyond that the `SlackApiError` reaches the
+    listener, which says when to try again (`bot.slack.messages.rate_limited`).
 
     The alert courier passes `wait_on_rate_limit=False`: it schedules its own retry after
     `Retry-After` instead of holding a delivery slot while sleeping. It also passes a long-lived
@@ -45,7 +96,7 @@ def create_web_client(
     """
     handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler(max_retry_count=2)]
     if wait_on_rate_limit:
-        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        handlers.append(CappedRateLimitRetryHandler())
     return AsyncWebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=handlers, session=session
     )

@@ -19,6 +19,11 @@ Guarantees and how they are kept:
 - **Failures.** 429 waits for `Retry-After`; 5xx, timeouts and dropped connections retry with
   exponential backoff; `not_in_channel`, `channel_not_found`, `is_archived` deactivate the
   subscription (logged) instead of retrying forever; any other refusal marks the row dead.
+- **The token is refused.** `invalid_auth`, `token_revoked`, `account_inactive` (and the like, `AUTH`) are
+  no channel's fault: no row is marked dead and no subscription deactivated. The courier pauses all
+  delivery (logged once at error level; the health model's courier part reports it), calls
+  `auth.test` every `auth_check` seconds and, once the token works again, resumes with every pending
+  alert, in order, threads intact.
 - **The database fails.** A store error (the file deleted, read-only, full: logged by the store) pauses
   the channel, or the whole loop when the outbox cannot be read, for `store_retry` seconds; nothing
   is lost (an alert Slack accepted but the outbox could not record is found again by its metadata).
@@ -54,6 +59,10 @@ GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 REREAD_SECONDS = 0.05
 #: How long a channel (or, when the outbox cannot be read, the whole courier) waits after a store error.
 STORE_RETRY_SECONDS = 5.0
+#: Slack refuses the bot token itself: pause everything until `auth.test` succeeds again.
+AUTH = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired"})
+#: While paused for a refused token, how often it is tried again (`auth.test`).
+AUTH_CHECK_SECONDS = 30.0
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
 
 
@@ -70,10 +79,15 @@ class Courier:
         clock: Callable[[], float] = time.time,
         health: Health | None = None,
         store_retry: float = STORE_RETRY_SECONDS,
+        auth_check: float = AUTH_CHECK_SECONDS,
     ) -> None:
         self.client = client
         self.health = health
         self.store_retry = store_retry
+        self.auth_check = auth_check
+        self._paused: str | None = None  # Slack's error while the token is refused
+        self._auth_check_at = 0.0
+        self._checking: asyncio.Task[None] | None = None
         self.store = store
         self.pace = pace
         self.parallel = parallel
@@ -113,6 +127,10 @@ class Courier:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
         if self._running:
             await asyncio.wait(list(self._running.values()))
+        if self._checking is not None:
+            self._checking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checking
 
     async def drain(self, *, timeout: float = 30.0) -> None:
         """Deliver until nothing is pending or in flight (for tests and benchmarks)."""
@@ -134,6 +152,8 @@ class Courier:
         up to `parallel`, and a finished delivery wakes the loop at once to start the next.
         """
         now = self.clock()
+        if self._paused is not None:
+            return self._check_token_when_due(now)
         # Reading the outbox after every single delivery would cost more than the delivery itself
         # during a large fan-out; a channel's next row is not due before `pace` anyway.
         if self._stale or now - self._read_at >= REREAD_SECONDS:
@@ -161,6 +181,46 @@ class Courier:
         self._running.pop(channel, None)
         self._running_rows.pop(channel, None)
         self._wake.set()
+
+    # -- a refused token ---------------------------------------------------------------------------
+
+    def _pause(self, row: OutboxRow, error: str) -> None:
+        """Keep the row (and every other) queued until the token works again."""
+        self.store.outbox.reschedule(row.id, at=self.clock(), error=error)
+        if self._paused is None:
+            log.error(
+                "alert delivery paused: Slack rejected the bot token; alerts stay queued until it works again",
+                extra={"error": error, "channel": row.channel_id, "check_every_seconds": self.auth_check},
+            )
+            self._auth_check_at = self.clock() + self.auth_check
+        self._paused = error
+        if self.health is not None:
+            self.health.courier_paused(f"Slack rejected the bot token ({error})")
+
+    def _check_token_when_due(self, now: float) -> float:
+        if self._checking is None and now >= self._auth_check_at:
+            self._auth_check_at = now + self.auth_check
+            self._checking = asyncio.create_task(self._check_token(), name="check-token")
+        return max(0.005, self._auth_check_at - now)
+
+    async def _check_token(self) -> None:
+        try:
+            await self.client.auth_test()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            log.info("bot token still refused", extra={"error": error})
+            return
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.info("bot token check failed", extra={"error": type(exc).__name__})
+            return
+        finally:
+            self._checking = None
+            self._wake.set()
+        log.warning("Slack accepts the bot token again: alert delivery resumed", extra={"was": self._paused})
+        self._paused = None
+        self._stale = True
+        if self.health is not None:
+            self.health.courier_paused(None)
 
     # -- one row -----------------------------------------------------------------------------------
 
@@ -236,7 +296,7 @@ class Courier:
             await self.client.chat_update(channel=channel, ts=root, text=text, blocks=blocks)
         except SlackApiError as exc:
             # The reply is what matters; a root that cannot be edited (deleted, too old) is not fatal.
-            if exc.response.status_code == 429 or exc.response.get("error") in TRANSIENT:
+            if exc.response.status_code == 429 or exc.response.get("error") in TRANSIENT | AUTH:
                 raise
             log.warning("root message not updated", extra={"channel": channel, "error": exc.response.get("error")})
 
@@ -254,6 +314,8 @@ class Courier:
             else:
                 response = await self.client.conversations_replies(ts=root, **args)
         except SlackApiError as exc:
+            if exc.response.get("error") in AUTH:
+                raise
             log.warning(
                 "cannot check history for an interrupted alert; it may be posted twice",
                 extra={"channel": row.channel_id, "error": exc.response.get("error")},
@@ -272,6 +334,9 @@ class Courier:
             retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
             self._next_allowed[row.channel_id] = self.clock() + retry_after
             self.store.outbox.reschedule(row.id, at=self.clock() + retry_after, error="ratelimited")
+            return
+        if error in AUTH:
+            self._pause(row, error)
             return
         if error in GONE:
             log.warning(

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UpstreamError, UsageError
 from bot.slack import messages
-from bot.slack.membership import INVISIBLE_ERRORS, Membership, ensure_member, join, slack_error
+from bot.slack.membership import INVISIBLE_ERRORS, Membership, ensure_member, join, retry_after, slack_error
 
 __all__ = ["Destination", "How", "choose_destination", "open_dm", "share_file"]
 
@@ -51,6 +51,8 @@ async def open_dm(client: AsyncWebClient, user_id: str) -> Destination:
     try:
         opened = await client.conversations_open(users=user_id)
     except SlackApiError as exc:
+        if (wait := retry_after(exc)) is not None:
+            raise UpstreamError(messages.rate_limited(wait)) from None
         raise UpstreamError(messages.speak_dm_failed(slack_error(exc))) from None
     channel = opened.get("channel") or {}
     return Destination(str(channel["id"]), "dm")
@@ -66,6 +68,8 @@ async def choose_destination(client: AsyncWebClient, channel_id: str, user_id: s
         return Destination(channel_id, "here")
     if access == "joined":
         return Destination(channel_id, "joined")
+    if membership.retry_after is not None:
+        raise UpstreamError(messages.rate_limited(membership.retry_after))
     if access == "unknown":
         raise UpstreamError(messages.speak_channel_check_failed(membership.error or "unknown_error"))
     if access == "archived" or _archived_at_join(membership):

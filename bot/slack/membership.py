@@ -11,13 +11,14 @@ each feature words the outcome its own way (`/deepgram speak` falls back to the 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Literal
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-__all__ = ["INVISIBLE_ERRORS", "Access", "Membership", "ensure_member", "join", "slack_error"]
+__all__ = ["INVISIBLE_ERRORS", "Access", "Membership", "ensure_member", "join", "retry_after", "slack_error"]
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,12 @@ INVISIBLE_ERRORS = frozenset(
 
 @dataclass(frozen=True)
 class Membership:
-    """Where the bot stands in a conversation; `error` is Slack's error code when a call failed."""
+    """Where the bot stands in a conversation; `error` is Slack's error code when a call failed, and
+    `retry_after` the seconds Slack asked to wait when it was a rate limit (HTTP 429)."""
 
     access: Access
     error: str | None = None
+    retry_after: int | None = None
 
     @property
     def can_post(self) -> bool:
@@ -53,6 +56,16 @@ class Membership:
 def slack_error(exc: SlackApiError) -> str:
     """Slack's error code of a failed Web API call."""
     return str(exc.response.get("error") or "unknown_error")
+
+
+def retry_after(exc: SlackApiError) -> int | None:
+    """For a rate-limited call (HTTP 429), the whole seconds Slack asked to wait (`Retry-After`); else None."""
+    if exc.response.status_code != 429:
+        return None
+    try:
+        return max(1, math.ceil(float(exc.response.headers.get("Retry-After", "1") or 1)))
+    except ValueError:
+        return 1
 
 
 async def ensure_member(client: AsyncWebClient, channel_id: str) -> Membership:
@@ -65,7 +78,7 @@ async def ensure_member(client: AsyncWebClient, channel_id: str) -> Membership:
             return Membership("unchecked", error)
         if error in INVISIBLE_ERRORS:
             return Membership("invisible", error)
-        return Membership("unknown", error)
+        return Membership("unknown", error, retry_after(exc))
     channel = info.get("channel") or {}
     if channel.get("is_archived"):
         return Membership("archived")
@@ -84,5 +97,5 @@ async def join(client: AsyncWebClient, channel_id: str) -> Membership:
     except SlackApiError as exc:
         error = slack_error(exc)
         log.info("cannot join channel", extra={"channel": channel_id, "error": error})
-        return Membership("cannot_join", error)
+        return Membership("cannot_join", error, retry_after(exc))
     return Membership("joined")

@@ -181,6 +181,11 @@ def slack_is_busy(error: str | None) -> bool:
     return code in ("ratelimited", "rate_limited") or code in _SLACK_TROUBLE or code.startswith("http_5")
 
 
+def rate_limited(seconds: int | None) -> str:
+    """Slack answered HTTP 429 with a `Retry-After` longer than an interactive command waits."""
+    return f"Slack is rate limiting this app; try again in {seconds or 1} s."
+
+
 def subscribe_refused(error: str | None) -> str:
     """Why this channel cannot take alerts, for Slack's `error` (from posting, joining or inspecting it)."""
     code = _code(error)

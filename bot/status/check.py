@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -21,7 +22,7 @@ from bot.errors import StoreError
 from bot.probes import ProbeConfig, ProbeResult
 from bot.runtime.deps import Deps
 from bot.status.causes import classify
-from bot.status.probing import OnResult, run_probes
+from bot.status.probing import OnResult, run_probes, run_regions
 from bot.status.progress import PartialReport, build_partial
 from bot.status.report import StatusReport, build_report
 from bot.status.runs import Ask, CheckedRun
@@ -39,20 +40,20 @@ async def check_status(
     """Read the status page and run every probe at the same time; never raises for remote failures.
 
     `config` is how to probe (on demand by default: `deps.probe_config`); `on_result` hears each
-    probe's result as it finishes. The page's reading is also kept as the last known official status
+    probe's result as it finishes (the main base's; the extra regions of `DEEPGRAM_REGION_URLS` are probed
+    alongside and reported at the end). The page's reading is also kept as the last known official status
     (`deps.status_runs.official`)."""
     # A fresh client per check: pooled connections would hide connect and TLS time.
+    probing = config or deps.probe_config
+    surfaces = enabled(deps.settings.probe_surfaces)
     async with httpx.AsyncClient() as probe_http:
-        official, probes = await asyncio.gather(
+        official, probes, regions = await asyncio.gather(
             deps.statuspage.fetch_summary(),
-            run_probes(
-                probe_http,
-                config or deps.probe_config,
-                deps.clip,
-                enabled(deps.settings.probe_surfaces),
-                on_result=on_result,
-            ),
+            run_probes(probe_http, probing, deps.clip, surfaces, on_result=on_result),
+            run_regions(probe_http, probing, deps.settings.region_urls, deps.clip, surfaces),
         )
+    if regions:
+        probes = replace(probes, regions=regions)
     deps.status_runs.note_official(official)
     return build_report(
         official,

@@ -52,6 +52,13 @@ def build_report(
     official: SummaryFetch, probes: ProbeRun, *, key_configured: bool, checked_at: datetime, status_url: str
 ) -> StatusReport:
     summary = official.summary
-    verdict = decide(summary, probes.results, key_configured=key_configured, components=official.components)
+    verdict = decide(
+        summary,
+        probes.results,
+        key_configured=key_configured,
+        components=official.components,
+        host=probes.host,
+        regions=probes.regions,
+    )
     page = official_status(summary, official.components) if summary is not None else None
     return StatusReport(checked_at, official, probes, verdict, match_surfaces(summary), status_url, page)

@@ -28,6 +28,7 @@ from bot.probes import ProbeResult, Surface
 from bot.prose import Prose
 from bot.status.headline import HEALTHY, NOTED, PRECEDENCE, Seen, VerdictKind, covered, lead
 from bot.status.official import official_status
+from bot.status.regions import Regions, region_notes
 from bot.status.table import TABLE, SurfaceVerdict, surface_verdict
 from bot.statuspage.model import Component, Incident, Summary
 from bot.surfaces import SURFACES, component_key
@@ -81,11 +82,15 @@ def decide(
     *,
     key_configured: bool,
     components: Sequence[Component] = (),
+    host: str = "",
+    regions: Regions | None = None,
 ) -> Verdict:
     """Each surface's verdict from the table, then the headline by precedence.
 
     `components` is the page's `components.json` (`SummaryFetch.components`), against which the summary's
     components are keyed by id; `probes` may hold only some surfaces (a report still coming in).
+    `regions` are the extra regions' results (by host; `host` is the main base's): they never change the
+    headline, the explanation adds where a surface fails and where it works (`bot.status.regions`).
     """
     official = official_status(summary, components) if summary is not None else None
     known = {spec.id for spec in SURFACES}
@@ -99,7 +104,7 @@ def decide(
     return Verdict(
         head.kind,
         head.headline,
-        Prose.join([head.explanation, notes]),
+        Prose.join([head.explanation, notes, region_notes(host, probes, regions or {})]),
         head.topic,
         incidents=summary.incidents if summary else (),
         failing=tuple(s for s in order if probes[s].failing),

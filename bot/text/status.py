@@ -22,6 +22,11 @@ def report_text(report: StatusReport) -> str:
         result = report.probes.results.get(spec.id)
         if result is not None:
             lines += _surface_lines(report, spec.id, spec.label, result)
+    for host, results in report.probes.regions.items():
+        for spec in SURFACES:
+            regional = results.get(spec.id)
+            if regional is not None:
+                lines += _region_lines(f"{spec.label} · {host}", regional)
     others = report.page.other.components if report.page else ()
     if others:
         lines.append("Other components: " + ", ".join(f"{c.name} ({_words(c.status)})" for c in others))
@@ -54,6 +59,31 @@ def _surface_lines(report: StatusReport, surface: str, label: str, result: Probe
     return lines
 
 
+def _region_lines(label: str, result: ProbeResult) -> list[str]:
+    """A regional probe: its state and what it found (the status page does not tell regions apart)."""
+    took = f" ({format_ms(result.elapsed_ms)})" if result.elapsed_ms is not None and result.state != "skipped" else ""
+    lines = [f"{label}", f"{'':<24} probe: {result.state}{took}", f"{'':<24} {result.summary}"]
+    if result.error and (result.error.code or result.error.message):
+        said = " ".join(x for x in (result.error.code, result.error.message) if x)
+        lines.append(f"{'':<24} Deepgram said: {said}")
+    return lines
+
+
+def _probe_json(r: ProbeResult) -> dict[str, Any]:
+    return {
+        "state": r.state,
+        "summary": r.summary,
+        "topic": r.topic.value if r.topic else None,
+        "elapsed_ms": r.elapsed_ms,
+        "timings": dict(r.timings),
+        "http_status": r.http_status,
+        "close_code": r.close_code,
+        "error_code": r.error.code if r.error else None,
+        "error_message": r.error.message if r.error else None,
+        "request_id": r.request_id,
+    }
+
+
 def report_json(report: StatusReport) -> dict[str, Any]:
     summary = report.summary
     return {
@@ -76,20 +106,11 @@ def report_json(report: StatusReport) -> dict[str, Any]:
                 for i in (summary.incidents if summary else ())
             ],
         },
-        "probes": {
-            surface: {
-                "state": r.state,
-                "summary": r.summary,
-                "topic": r.topic.value if r.topic else None,
-                "elapsed_ms": r.elapsed_ms,
-                "timings": dict(r.timings),
-                "http_status": r.http_status,
-                "close_code": r.close_code,
-                "error_code": r.error.code if r.error else None,
-                "error_message": r.error.message if r.error else None,
-                "request_id": r.request_id,
-            }
-            for surface, r in report.probes.results.items()
+        "probes": {surface: _probe_json(r) for surface, r in report.probes.results.items()},
+        "host": report.probes.host,
+        "regions": {
+            host: {surface: _probe_json(r) for surface, r in results.items()}
+            for host, results in report.probes.regions.items()
         },
         "probes_elapsed_ms": report.probes.elapsed_ms,
         "surfaces": {surface: _surface_json(v) for surface, v in report.verdict.surfaces.items()},

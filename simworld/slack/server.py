@@ -217,6 +217,10 @@ class FakeSlack(LoopbackServer):
         """Later calls with this token answer `token_revoked`."""
         self.revoked_tokens.add(token)
 
+    def restore_token(self, token: str) -> None:
+        """Undo `revoke_token`: later calls with this token work again (an admin reinstalled the app)."""
+        self.revoked_tokens.discard(token)
+
     def new_response_url(
         self,
         team_id: str | None = None,

@@ -101,7 +101,7 @@ POST_FAILURES = {
     "is_archived": ({"error": "is_archived"}, "This channel is archived"),
     "restricted_action": ({"error": "restricted_action"}, "Only some members may post in this channel"),
     "read_only": ({"error": "restricted_action_read_only_channel"}, "This channel is read-only for me"),
-    "429": ({"status": 429, "retry_after": 0, "count": 3}, "Slack is rate-limiting my messages"),
+    "429": ({"status": 429, "retry_after": 0, "count": 3}, "Slack is rate limiting this app; try again in"),
     "500": ({"status": 500}, "Slack had a problem on its side (`internal_error`)"),
     "503-html": ({"status": 503, "error": "service_unavailable"}, "Slack had a problem on its side"),
     "token": ({"error": "token_revoked"}, "My Slack token doesn't work any more"),
@@ -136,7 +136,7 @@ async def test_subscribe_says_what_each_refusal_means(bot: RunningBot, world: Wo
     slack.fail_next("conversations.join", error="restricted_action")
     assert "Only some members may post" in await ask(bot, "subscribe", channel=public.id)
     slack.fail_next("conversations.info", status=429, retry_after=0, count=3)
-    assert "Slack is rate-limiting" in await ask(bot, "subscribe", channel=public.id)
+    assert "Slack is rate limiting this app" in await ask(bot, "subscribe", channel=public.id)
     # And where it can: joined, confirmed in the channel, saved.
     assert "Subscribed" in await ask(bot, "subscribe", channel=public.id)
     assert public.is_member(slack.bot_user_id)

@@ -76,3 +76,37 @@ async def test_probe_surfaces_choose_what_is_probed(world: World) -> None:
     assert set(report["probes"]) == {"rest", "agent"}
     routes = {r.route for r in world.deepgram.requests}
     assert "listen" in routes and not {"speak", "listen_ws", "listen_v2", "speak_ws"} & routes
+
+
+async def test_regions_disagree(world: World) -> None:
+    """DEEPGRAM_REGION_URLS points at a second fake (a regional host: same key, the agent on its API host);
+    streaming fails on the main one only: each region's row, and the verdict says where it fails and works."""
+    from dataclasses import replace
+
+    from simworld.deepgram import FakeDeepgram
+    from simworld.world import probe_clip
+
+    region = FakeDeepgram()
+    region.agent_on_api_host = True
+    region.register_clip(probe_clip())
+    key = world.deepgram.api_key
+    region.keys[key] = replace(region.keys.pop(region.api_key), secret=key)
+    await region.start()
+    try:
+        world.deepgram.fail("listen_ws", status=503, times=None)
+        status, output = await run_to_exit(env(world, DEEPGRAM_REGION_URLS=region.base_url), "status", "--json")
+    finally:
+        await region.stop()
+    assert status == 1, output
+    report = json.loads(output)
+    main, eu = report["host"], region.base_url.split("://", 1)[1]
+    assert report["probes"]["streaming"]["state"] == "failed"
+    assert set(report["regions"]) == {eu}
+    assert "auth" not in report["regions"][eu] and report["regions"][eu]["streaming"]["state"] == "ok"
+    assert report["regions"][eu]["rest"]["state"] == "ok"
+    explanation = report["verdict"]["explanation"]
+    assert f"Streaming (WebSocket) fails on {main}, works on {eu}." in explanation
+    assert "Regions never fail over" in explanation
+    routes = {r.route for r in region.requests}
+    assert "projects" not in routes and {"listen", "listen_ws", "agent"} <= routes
+    assert key not in output

@@ -76,6 +76,18 @@ async def test_revoked_token_is_token_revoked(slack: FakeSlack, client: AsyncWeb
     assert (await error_of(client.auth_test())).response["error"] == "token_revoked"
 
 
+async def test_restored_token_works_again(slack: FakeSlack, client: AsyncWebClient) -> None:
+    """A revoked then restored bot token is accepted again, by every method."""
+    channel = slack.workspace.default_channel.id
+    slack.revoke_token(slack.bot_token)
+    refused = await error_of(client.chat_postMessage(channel=channel, text="hello"))
+    assert refused.response["error"] == "token_revoked" and slack.messages(channel) == []
+    slack.restore_token(slack.bot_token)
+    assert (await client.auth_test())["ok"] is True
+    await client.chat_postMessage(channel=channel, text="hello")
+    assert [m.text for m in slack.messages(channel)] == ["hello"]
+
+
 async def test_token_may_be_a_form_argument(slack: FakeSlack) -> None:
     """Form and query calls may carry the token as a `token` argument instead of the header."""
     async with (

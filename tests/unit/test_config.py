@@ -190,3 +190,15 @@ def test_probe_surfaces_are_checked_against_the_table() -> None:
     with pytest.raises(ConfigError) as caught:
         Settings.from_env({**base, "PROBE_SURFACES": "rest,telepathy"})
     assert any("PROBE_SURFACES" in p and "telepathy" in p for p in caught.value.problems)
+
+
+def test_region_urls_are_listed_and_checked() -> None:
+    """DEEPGRAM_REGION_URLS: http(s) bases, commas or spaces, once each, without a trailing slash; unset: none."""
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
+    assert Settings.from_env(base).region_urls == ()
+    listed = "https://api.eu.deepgram.com/, https://api.au.deepgram.com https://api.eu.deepgram.com"
+    regions = Settings.from_env({**base, "DEEPGRAM_REGION_URLS": listed}).region_urls
+    assert regions == ("https://api.eu.deepgram.com", "https://api.au.deepgram.com")
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**base, "DEEPGRAM_REGION_URLS": "https://api.eu.deepgram.com,api.au.deepgram.com"})
+    assert any("DEEPGRAM_REGION_URLS" in p and "api.au.deepgram.com" in p for p in caught.value.problems)

@@ -111,6 +111,17 @@ def test_courier_crashed_or_stuck() -> None:
     )
 
 
+def test_courier_paused_for_a_refused_token() -> None:
+    """A paused courier keeps turning but is unhealthy, saying why; resumed, it is healthy again."""
+    health = healthy(socket_health())
+    health.courier_paused("Slack rejected the bot token (token_revoked)")
+    assert health.report(now=11.0).parts["courier"] == Part(
+        False, "paused: Slack rejected the bot token (token_revoked); alerts are queued, not delivered"
+    )
+    health.courier_paused(None)
+    assert health.report(now=11.0).parts["courier"] == Part(True, "running")
+
+
 def test_database_problem() -> None:
     """The store's reason is shown with the path."""
     health = healthy(socket_health())

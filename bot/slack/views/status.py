@@ -162,6 +162,11 @@ def report_blocks(report: StatusReport) -> list[Block]:
         said = _official_text(report, spec.id)
         line = _verdict_line(report.verdict.surfaces.get(spec.id))
         blocks.append(section(f"*{escape(spec.label)}*\n{said}\n{line}{probe_lines(result)}"))
+    for host, results in report.probes.regions.items():
+        for spec in SURFACES:
+            regional = results.get(spec.id)
+            if regional is not None:
+                blocks.append(section(f"*{escape(spec.label)} · {escape(host)}*\n{probe_lines(regional)}"))
     summary = report.summary
     if summary:
         others = report.page.other.components if report.page else ()
