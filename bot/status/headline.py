@@ -161,6 +161,7 @@ _ACCOUNT: Mapping[VerdictKind, tuple[str, str, Topic]] = {
 }
 
 
+# Complexity: one branch per kind of our-side problem, each returning its own headline.
 def _ours(seen: Seen) -> Headline:
     ours = seen.groups["ours"]
     kind = min((_OURS[v.cause.reason] for v in ours), key=list(_OURS.values()).index)

@@ -23,6 +23,7 @@ Regions = Mapping[str, Mapping[Surface, ProbeResult]]
 REGIONLESS: frozenset[Surface] = frozenset({"auth"})
 
 
+# Complexity: one loop over the table with its skips; splitting it would scatter one sentence's logic.
 def region_notes(host: str, probes: Mapping[Surface, ProbeResult], regions: Regions) -> Prose:
     """`Streaming (WebSocket) fails on api.deepgram.com, works on api.eu.deepgram.com.` for each surface the
     hosts disagree on (a skipped probe counts for neither), then the no-failover advice when the main host

@@ -76,6 +76,7 @@ class Verdict:
         return self.kind in HEALTHY
 
 
+# Complexity: comprehensions and optional arguments only; the rules themselves are in `table.py`/`headline.py`.
 def decide(
     summary: Summary | None,
     probes: Mapping[Surface, ProbeResult],

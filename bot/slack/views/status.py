@@ -101,6 +101,7 @@ def _verdict_line(verdict: SurfaceVerdict | None) -> str:
     return f"{SURFACE_EMOJI.get(verdict.kind, '')} {mrkdwn(verdict.line)}\n"
 
 
+# Complexity: a list of optional lines (timings, Deepgram's words, the playbook, the request id).
 def probe_lines(result: ProbeResult, *, title: str | None = None) -> str:
     """A probe's outcome in mrkdwn: state, summary, timings, what Deepgram said, the playbook, the request id."""
     named = f"*{escape(title)}*: " if title else ""
@@ -162,35 +163,51 @@ def report_blocks(report: StatusReport) -> list[Block]:
         said = _official_text(report, spec.id)
         line = _verdict_line(report.verdict.surfaces.get(spec.id))
         blocks.append(section(f"*{escape(spec.label)}*\n{said}\n{line}{probe_lines(result)}"))
-    for host, results in report.probes.regions.items():
-        for spec in SURFACES:
-            regional = results.get(spec.id)
-            if regional is not None:
-                blocks.append(section(f"*{escape(spec.label)} · {escape(host)}*\n{probe_lines(regional)}"))
+    blocks += _region_blocks(report)
+    blocks += _page_blocks(report)
+    blocks.append(_source_block(report))
+    return blocks[: MAX_BLOCKS - 1]
+
+
+def _region_blocks(report: StatusReport) -> list[Block]:
+    """A row per surface probed on each extra region (`DEEPGRAM_REGION_URLS`)."""
+    return [
+        section(f"*{escape(spec.label)} · {escape(host)}*\n{probe_lines(regional)}")
+        for host, results in report.probes.regions.items()
+        for spec in SURFACES
+        if (regional := results.get(spec.id)) is not None
+    ]
+
+
+def _page_blocks(report: StatusReport) -> list[Block]:
+    """Components no surface claims, active incidents and maintenance, from the status page."""
     summary = report.summary
-    if summary:
-        others = report.page.other.components if report.page else ()
-        if others:
-            lines = [f"{escape(c.name)}: {_component_text(c)}" for c in others]
-            blocks.append(context(clip("Other components · " + " · ".join(lines), 2000)))
-        incidents = summary.incidents[:MAX_INCIDENTS]
-        if incidents:
-            blocks.append(section("*Active incidents*\n" + "\n".join(_incident_text(i) for i in incidents)))
-        windows = [m for m in summary.maintenances if m.status != "completed"][:MAX_MAINTENANCES]
-        if windows:
-            blocks.append(section("*Maintenance*\n" + "\n".join(_maintenance_text(m) for m in windows)))
+    if not summary:
+        return []
+    blocks: list[Block] = []
+    others = report.page.other.components if report.page else ()
+    if others:
+        lines = [f"{escape(c.name)}: {_component_text(c)}" for c in others]
+        blocks.append(context(clip("Other components · " + " · ".join(lines), 2000)))
+    incidents = summary.incidents[:MAX_INCIDENTS]
+    if incidents:
+        blocks.append(section("*Active incidents*\n" + "\n".join(_incident_text(i) for i in incidents)))
+    windows = [m for m in summary.maintenances if m.status != "completed"][:MAX_MAINTENANCES]
+    if windows:
+        blocks.append(section("*Maintenance*\n" + "\n".join(_maintenance_text(m) for m in windows)))
+    return blocks
+
+
+def _source_block(report: StatusReport) -> Block:
+    """Where the official status came from, whether it could be read, and when the check ran."""
     official = report.official
     source = f"<{report.status_url}|Deepgram status page>"
     if official.state == "error":
         source += f" could not be read ({escape(official.problem or 'error')})"
-        if summary:
+        if report.summary:
             source += "; showing the last good copy"
-    blocks.append(
-        context(
-            f"{source} · checked {slack_date(report.checked_at)} · probes took {format_ms(report.probes.elapsed_ms)}"
-        )
-    )
-    return blocks[: MAX_BLOCKS - 1]
+    took = format_ms(report.probes.elapsed_ms)
+    return context(f"{source} · checked {slack_date(report.checked_at)} · probes took {took}")
 
 
 def status_actions(run_id: int | None, *, share: bool = True) -> Block:
