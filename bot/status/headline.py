@@ -54,18 +54,8 @@ PRECEDENCE: tuple[SurfaceKind, ...] = (
     "works",
     "not_probed",
 )
-#: Kinds whose surfaces are also mentioned when another kind makes the headline.
-NOTED: tuple[SurfaceKind, ...] = (
-    "ours",
-    "confirmed",
-    "early_warning",
-    "slow",
-    "reported",
-    "reported_still_works",
-    "provider",
-    "maintenance",
-    "informational",
-)
+#: Kinds whose surfaces are also mentioned when another kind makes the headline: all but the quiet ones.
+NOTED: tuple[SurfaceKind, ...] = PRECEDENCE[: PRECEDENCE.index("works")]
 
 
 @dataclass(frozen=True)

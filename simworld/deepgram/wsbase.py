@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,7 @@ async def accept(request: web.Request, presented: Presented, *, autoping: bool =
     return ws
 
 
-class WsSession:
+class WsSession(ABC):
     """One accepted realtime socket: records what is sent and received, knows how it ended."""
 
     route = ""
@@ -202,9 +203,9 @@ class WsSession:
             msg = await self.ws.receive()
             self.client_gone(msg)
 
-    async def run(self) -> None:  # pragma: no cover - overridden
-        """The session's main loop."""
-        raise NotImplementedError
+    @abstractmethod
+    async def run(self) -> None:
+        """The session's main loop (each surface's session defines it)."""
 
 
 async def serve(session: WsSession) -> None:
