@@ -107,3 +107,41 @@ def m0003_monitor(db: Database) -> None:
 def m0004_probe_result_causes(db: Database) -> None:
     """Each stored probe result's classified cause, so the history can tell our side from Deepgram's."""
     db.table("probe_results").add_column("cause", str)
+
+
+@migrations()
+def m0005_leases(db: Database) -> None:
+    """Single-writer leases (the monitor and courier run in one process at a time), and when a send began."""
+    db.table("leases").create(
+        {
+            "name": str,
+            "holder": str,  # "<host>:<pid>:<random>", unique per process start
+            "host": str,
+            "pid": int,
+            "acquired_at": float,
+            "renewed_at": float,
+            "expires_at": float,
+        },
+        pk="name",
+    )
+    # When the row was last marked in flight: bounds the history search after a crash.
+    db.table("outbox").add_column("inflight_at", float)
+
+
+@migrations()
+def m0006_subscription_options(db: Database) -> None:
+    """Whom an alert mentions (a user or user group, from which severity), and the weekly digest."""
+    subscriptions = db.table("subscriptions")
+    subscriptions.add_column("mention", str)  # Slack ID: "U…"/"W…" (a user) or "S…" (a user group)
+    subscriptions.add_column("mention_label", str)  # "@oncall", for the subscriptions list
+    subscriptions.add_column("mention_min", str)  # a severity; roots of alerts at or above it mention
+    subscriptions.add_column("digest", str)  # "weekly", or NULL for none
+
+
+@migrations()
+def m0007_digest_inputs(db: Database) -> None:
+    """What the weekly digest reports that was not stored before: topics asked about, balance samples."""
+    db.table("topic_asks").create({"day": str, "topic": str, "count": int}, pk=("day", "topic"))
+    balances = db.table("balance_samples")
+    balances.create({"checked_at": float, "project_id": str, "amount": float, "units": str})
+    balances.create_index(["checked_at"])
