@@ -5,14 +5,16 @@ Guarantees and how they are kept:
 - **Nothing lost.** An alert is a row in the outbox before anything is sent (`store.monitor.commit_events`,
   in the same transaction as the monitor's memory). Rows leave the outbox only as `sent`,
   `dropped` (the channel is gone or unsubscribed) or `dead` (Slack refused the message itself).
-- **Nothing doubled.** Each row is marked `inflight` (committed) *before* the Slack call and `sent`
-  after. The gap between Slack accepting a message and the outbox recording it is closed with
-  message metadata: every post carries `{"event_type": "deepgram_doctor_alert",
-  "event_payload": {"key": <event key>}}`. A row that was attempted before (found `inflight`
-  because the bot died mid-call, or retried after a timeout that may have hidden a success) is
-  first looked for in the channel's recent history (`conversations.history`, or `conversations.replies`
-  for a thread reply, with `include_all_metadata`); if Slack already has it, the row is recorded
-  as sent instead of posted again. Root edits (`chat.update`) are idempotent and simply redone.
+- **Nothing doubled.** A row is claimed (`inflight`, committed, conditional on the state read and
+  on holding the delivery lease) *before* the Slack call and marked `sent` after. Every post carries
+  message metadata with the alert's key (`bot.slack.recovery`). A row whose earlier send may have
+  reached Slack (the bot died mid-call, a timeout or a 5xx) is not posted again until, after a grace
+  period, the channel's history (or the thread's replies) shows it is not there; Slack answering
+  that search with a 429 or an error means "unknown, ask later", never "not posted". Root edits
+  (`chat.update`) are idempotent and simply redone.
+- **One process.** Only the holder of the delivery lease (`bot.runtime.lease`) delivers; another
+  process on the same database waits (`set_leading(False)`), and every outbox update is fenced by
+  the lease, so a process that lost it cannot record anything.
 - **In order, paced.** A channel's rows go strictly by id, one at a time, at most one post per
   `pace` seconds (Slack allows about one message per second per channel). Channels are served
   in parallel, up to `parallel` at once.
@@ -49,12 +51,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts import Event
 from bot.errors import StoreError
 from bot.health import Health
+from bot.slack.membership import slack_error
+from bot.slack.recovery import METADATA_TYPE, HistorySearch, Unknown
 from bot.slack.views.alerts import reply_message, root_message
 from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 
-METADATA_TYPE = "deepgram_doctor_alert"
 GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 REREAD_SECONDS = 0.05
 #: How long a channel (or, when the outbox cannot be read, the whole courier) waits after a store error.
@@ -64,6 +67,15 @@ AUTH = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_auth
 #: While paused for a refused token, how often it is tried again (`auth.test`).
 AUTH_CHECK_SECONDS = 30.0
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
+#: After a send that may have reached Slack, wait this long before looking for it (Slack can commit
+#: a message a moment after the connection dropped).
+RECOVERY_GRACE_SECONDS = 15.0
+#: The least time between two history searches (Slack's Tier 3: 50 a minute).
+HISTORY_INTERVAL_SECONDS = 1.2
+#: At stop, how long deliveries in progress may take to finish.
+STOP_WAIT_SECONDS = 2.0
+#: How often a standby courier (another process holds the lease) looks whether it leads again.
+STANDBY_SECONDS = 0.5
 
 
 class Courier:
@@ -80,8 +92,17 @@ class Courier:
         health: Health | None = None,
         store_retry: float = STORE_RETRY_SECONDS,
         auth_check: float = AUTH_CHECK_SECONDS,
+        grace: float = RECOVERY_GRACE_SECONDS,
+        history_interval: float = HISTORY_INTERVAL_SECONDS,
+        holder: str | None = None,
+        leading: bool = True,
     ) -> None:
         self.client = client
+        self.grace = grace
+        self.history = HistorySearch(client, interval=history_interval)
+        #: The delivery lease this courier works under (None: no lease, a single process).
+        self.holder = holder
+        self.leading = leading
         self.health = health
         self.store_retry = store_retry
         self.auth_check = auth_check
@@ -113,8 +134,13 @@ class Courier:
         self._stopping = True
         self._wake.set()
 
+    def set_leading(self, leading: bool) -> None:
+        """This process holds the delivery lease (deliver) or not (finish what runs, start nothing)."""
+        self.leading = leading
+        self.wake()
+
     async def run(self) -> None:
-        """Deliver until stopped; deliveries in flight are finished, not abandoned."""
+        """Deliver until stopped; deliveries in flight get `STOP_WAIT_SECONDS` to finish."""
         while not self._stopping:
             self._wake.clear()
             if self.health is not None:
@@ -126,7 +152,13 @@ class Courier:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
         if self._running:
-            await asyncio.wait(list(self._running.values()))
+            # A delivery still waiting (for a history search's turn, say) after `STOP_WAIT_SECONDS` is
+            # cancelled: its row stays in flight, in doubt, and the next start looks before posting.
+            _, waiting = await asyncio.wait(list(self._running.values()), timeout=STOP_WAIT_SECONDS)
+            for task in waiting:
+                task.cancel()
+            if waiting:
+                await asyncio.wait(waiting)
         if self._checking is not None:
             self._checking.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -152,6 +184,8 @@ class Courier:
         up to `parallel`, and a finished delivery wakes the loop at once to start the next.
         """
         now = self.clock()
+        if not self.leading:
+            return STANDBY_SECONDS
         if self._paused is not None:
             return self._check_token_when_due(now)
         # Reading the outbox after every single delivery would cost more than the delivery itself
@@ -186,7 +220,7 @@ class Courier:
 
     def _pause(self, row: OutboxRow, error: str) -> None:
         """Keep the row (and every other) queued until the token works again."""
-        self.store.outbox.reschedule(row.id, at=self.clock(), error=error)
+        self._reschedule(row, at=self.clock(), error=error, in_doubt=False)
         if self._paused is None:
             log.error(
                 "alert delivery paused: Slack rejected the bot token; alerts stay queued until it works again",
@@ -207,7 +241,7 @@ class Courier:
         try:
             await self.client.auth_test()
         except SlackApiError as exc:
-            error = str(exc.response.get("error", "unknown_error"))
+            error = slack_error(exc)
             log.info("bot token still refused", extra={"error": error})
             return
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -234,32 +268,46 @@ class Courier:
     async def _deliver_row(self, row: OutboxRow) -> None:
         event = Event.from_json(row.event)
         channel = row.channel_id
+        now = self.clock()
+        if row.inflight_at is not None and now < row.inflight_at + self.grace:
+            # An earlier send may still land in the channel: look for it only once it would have.
+            self.store.outbox.defer(row.id, at=row.inflight_at + self.grace, now=now, holder=self.holder)
+            return
+        if not self.store.outbox.claim(row, now=now, holder=self.holder):
+            log.info("alert not claimed: it changed, or this process lost the lease", extra={"channel": channel})
+            self._stale = True
+            return
         try:
             ts = await self._send(row, event)
+        except Unknown as exc:
+            log.info(
+                "cannot tell yet whether an interrupted alert reached Slack; will look again",
+                extra={"channel": channel, "alert": event.key, "reason": exc.reason, "in_seconds": exc.retry_after},
+            )
+            self._reschedule(row, at=self.clock() + exc.retry_after, error=f"history: {exc.reason}", in_doubt=True)
+            return
         except SlackApiError as exc:
             self._failed(row, exc)
             return
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             self._retry(row, f"{type(exc).__name__}")
             return
-        self.store.outbox.mark_sent(row.id, ts=ts, now=self.clock())
-        log.info("alert delivered", extra={"channel": channel, "alert": event.key, "attempt": row.attempts + 1})
+        if self.store.outbox.mark_sent(row.id, ts=ts, now=self.clock(), holder=self.holder):
+            log.info("alert delivered", extra={"channel": channel, "alert": event.key, "attempt": row.attempts + 1})
+        else:
+            log.warning("alert delivered but not recorded: this process lost the lease", extra={"channel": channel})
 
     async def _send(self, row: OutboxRow, event: Event) -> str | None:
         channel = row.channel_id
         root = self.store.outbox.thread_root(event.thread, channel)
-        # Any earlier attempt may have reached Slack (the bot died mid-call, or a timeout hid a
-        # success): look before posting again.
-        recovering = row.attempts > 0 or row.status == "inflight"
-        self.store.outbox.mark_inflight(row.id)
-        if recovering:
+        if row.inflight_at is not None:
             found = await self._already_posted(row, root)
             if found:
                 if root is None:
                     self.store.outbox.set_thread_root(event.thread, channel, found, now=self.clock())
                 else:
                     await self._edit_root(channel, root, event)
-                log.info("alert found already posted after a restart", extra={"channel": channel, "alert": event.key})
+                log.info("interrupted alert found in the channel: not posted again", extra={"channel": channel})
                 return found
         metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": event.key}}
         try:
@@ -296,44 +344,37 @@ class Courier:
             await self.client.chat_update(channel=channel, ts=root, text=text, blocks=blocks)
         except SlackApiError as exc:
             # The reply is what matters; a root that cannot be edited (deleted, too old) is not fatal.
-            if exc.response.status_code == 429 or exc.response.get("error") in TRANSIENT | AUTH:
+            if exc.response.status_code == 429 or slack_error(exc) in TRANSIENT | AUTH:
                 raise
-            log.warning("root message not updated", extra={"channel": channel, "error": exc.response.get("error")})
+            log.warning("root message not updated", extra={"channel": channel, "error": slack_error(exc)})
 
     async def _already_posted(self, row: OutboxRow, root: str | None) -> str | None:
-        """Find a message Slack accepted but the outbox never recorded (the bot died in between)."""
-        args: dict[str, Any] = {
-            "channel": row.channel_id,
-            "oldest": f"{row.created_at - 60:.6f}",
-            "include_all_metadata": True,
-            "limit": 200,
-        }
+        """The message of a send in doubt, if Slack has it (`Unknown` when Slack cannot say now)."""
+        assert row.inflight_at is not None
         try:
-            if root is None:
-                response = await self.client.conversations_history(**args)
-            else:
-                response = await self.client.conversations_replies(ts=root, **args)
+            return await self.history.find(
+                channel=row.channel_id,
+                key=row.event_key,
+                root=root,
+                since=row.first_inflight_at or row.inflight_at,
+                until=row.inflight_at + self.grace,
+            )
         except SlackApiError as exc:
-            if exc.response.get("error") in AUTH:
+            if slack_error(exc) in AUTH:
                 raise
             log.warning(
-                "cannot check history for an interrupted alert; it may be posted twice",
-                extra={"channel": row.channel_id, "error": exc.response.get("error")},
+                "cannot look in the channel's history for an interrupted alert; it may be posted twice",
+                extra={"channel": row.channel_id, "error": slack_error(exc)},
             )
             return None
-        for message in response.get("messages") or []:
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("key") == row.event_key:
-                return str(message["ts"])
-        return None
 
     def _failed(self, row: OutboxRow, exc: SlackApiError) -> None:
-        error = str(exc.response.get("error", "unknown_error"))
+        error = slack_error(exc)
         status = exc.response.status_code
         if status == 429:
             retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
             self._next_allowed[row.channel_id] = self.clock() + retry_after
-            self.store.outbox.reschedule(row.id, at=self.clock() + retry_after, error="ratelimited")
+            self._reschedule(row, at=self.clock() + retry_after, error="ratelimited", in_doubt=False)
             return
         if error in AUTH:
             self._pause(row, error)
@@ -346,12 +387,16 @@ class Courier:
             self.store.subscriptions.deactivate(row.channel_id, error, now=self.clock())
             return
         if status >= 500 or error in TRANSIENT:
-            self._retry(row, error)
+            # A 5xx may come after Slack stored the message; an `ok: false` answer never does.
+            self._retry(row, error, in_doubt=status >= 500)
             return
         log.error("alert refused by Slack", extra={"channel": row.channel_id, "error": error, "alert": row.event_key})
-        self.store.outbox.mark_dead(row.id, error=error)
+        self.store.outbox.mark_dead(row.id, error=error, now=self.clock(), holder=self.holder)
 
-    def _retry(self, row: OutboxRow, error: str) -> None:
+    def _retry(self, row: OutboxRow, error: str, *, in_doubt: bool = True) -> None:
         delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, row.attempts))
         log.info("alert will be retried", extra={"channel": row.channel_id, "error": error, "in_seconds": delay})
-        self.store.outbox.reschedule(row.id, at=self.clock() + delay, error=error)
+        self._reschedule(row, at=self.clock() + delay, error=error, in_doubt=in_doubt)
+
+    def _reschedule(self, row: OutboxRow, *, at: float, error: str, in_doubt: bool) -> None:
+        self.store.outbox.reschedule(row.id, at=at, error=error, now=self.clock(), in_doubt=in_doubt, holder=self.holder)

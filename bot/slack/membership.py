@@ -54,8 +54,9 @@ class Membership:
 
 
 def slack_error(exc: SlackApiError) -> str:
-    """Slack's error code of a failed Web API call."""
-    return str(exc.response.get("error") or "unknown_error")
+    """Slack's error code of a failed Web API call (`unknown_error` when the body was not Slack's JSON)."""
+    data = exc.response.data
+    return str(data.get("error") or "unknown_error") if isinstance(data, dict) else "unknown_error"
 
 
 def retry_after(exc: SlackApiError) -> int | None:

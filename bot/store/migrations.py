@@ -124,7 +124,8 @@ def m0005_leases(db: Database) -> None:
         },
         pk="name",
     )
-    # When the row was last marked in flight: bounds the history search after a crash.
+    # When the row first and last went in flight: the bounds of the history search after a crash.
+    db.table("outbox").add_column("first_inflight_at", float)
     db.table("outbox").add_column("inflight_at", float)
 
 
@@ -145,3 +146,11 @@ def m0007_digest_inputs(db: Database) -> None:
     balances = db.table("balance_samples")
     balances.create({"checked_at": float, "project_id": str, "amount": float, "units": str})
     balances.create_index(["checked_at"])
+
+
+@migrations()
+def m0008_digest_details(db: Database) -> None:
+    """Which status-page components each logged incident named (the digest sets them beside each surface's
+    own uptime), and the project's name with each balance sample (the digest names the project)."""
+    db.table("incident_log").add_column("components", str)  # JSON list of component names
+    db.table("balance_samples").add_column("project_name", str)

@@ -2,6 +2,11 @@
 
 A row goes pending → inflight → sent | dropped | dead. Rows are queued by the monitor
 (`store.monitor.commit_events`) and delivered by the courier, one channel's rows strictly in order.
+
+Every change of a row's state is conditional: `claim` succeeds only from the state the courier read
+(status and attempt count), the others only from `inflight`, and all of them only while the
+courier's process holds the delivery lease (`bot.store.leases.fence`; `holder=None` fences nothing).
+Each returns whether it changed the row, so two processes can never both deliver one row.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.connection import Repository, guarded
+from bot.store.leases import fence
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,10 @@ class OutboxRow:
     attempts: int
     next_attempt_at: float
     created_at: float
+    #: When a send (or a look for an earlier one) first began, and when the last one that may have
+    #: reached Slack began (None: no send is in doubt).
+    first_inflight_at: float | None = None
+    inflight_at: float | None = None
 
 
 class Outbox(Repository):
@@ -59,26 +69,63 @@ class Outbox(Repository):
         return row is not None
 
     @guarded(write=True)
-    def mark_inflight(self, row_id: int) -> None:
-        self.db.execute("UPDATE outbox SET status = 'inflight', attempts = attempts + 1 WHERE id = ?", [row_id])
-        self.db.conn.commit()
-
-    @guarded(write=True)
-    def mark_sent(self, row_id: int, *, ts: str | None, now: float) -> None:
-        self.db.execute("UPDATE outbox SET status = 'sent', slack_ts = ?, sent_at = ? WHERE id = ?", [ts, now, row_id])
-        self.db.conn.commit()
-
-    @guarded(write=True)
-    def reschedule(self, row_id: int, *, at: float, error: str) -> None:
-        self.db.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?", [at, error, row_id]
+    def claim(self, row: OutboxRow, *, now: float, holder: str | None = None) -> bool:
+        """Mark the row in flight (one more attempt), if it is still as `row` read it; False otherwise."""
+        where, args = fence(holder, now)
+        cursor = self.db.execute(
+            "UPDATE outbox SET status = 'inflight', attempts = attempts + 1, "
+            "first_inflight_at = COALESCE(first_inflight_at, ?), inflight_at = ? "
+            f"WHERE id = ? AND status = ? AND attempts = ? AND {where}",
+            [now, now, row.id, row.status, row.attempts, *args],
         )
         self.db.conn.commit()
+        return cursor.rowcount == 1
 
     @guarded(write=True)
-    def mark_dead(self, row_id: int, *, error: str) -> None:
-        self.db.execute("UPDATE outbox SET status = 'dead', error = ? WHERE id = ?", [error, row_id])
+    def mark_sent(self, row_id: int, *, ts: str | None, now: float, holder: str | None = None) -> bool:
+        return self._finish(row_id, "status = 'sent', slack_ts = ?, sent_at = ?", [ts, now], now=now, holder=holder)
+
+    @guarded(write=True)
+    def reschedule(
+        self, row_id: int, *, at: float, error: str, now: float, in_doubt: bool, holder: str | None = None
+    ) -> bool:
+        """Back to pending, to be tried again at `at`.
+
+        `in_doubt`: the attempt may have reached Slack (a timeout, a dropped connection, a 5xx), so the
+        next attempt looks before posting; otherwise Slack refused it and the next attempt just posts.
+        """
+        doubt = "inflight_at" if in_doubt else "NULL"
+        return self._finish(
+            row_id,
+            f"status = 'pending', next_attempt_at = ?, error = ?, inflight_at = {doubt}",
+            [at, error],
+            now=now,
+            holder=holder,
+        )
+
+    @guarded(write=True)
+    def mark_dead(self, row_id: int, *, error: str, now: float, holder: str | None = None) -> bool:
+        return self._finish(row_id, "status = 'dead', error = ?", [error], now=now, holder=holder)
+
+    @guarded(write=True)
+    def defer(self, row_id: int, *, at: float, now: float, holder: str | None = None) -> bool:
+        """Not before `at` (e.g. a grace period before looking for an interrupted send), state unchanged."""
+        where, args = fence(holder, now)
+        cursor = self.db.execute(
+            f"UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status IN ('pending', 'inflight') AND {where}",
+            [at, row_id, *args],
+        )
         self.db.conn.commit()
+        return cursor.rowcount == 1
+
+    def _finish(self, row_id: int, assignments: str, values: list[Any], *, now: float, holder: str | None) -> bool:
+        where, args = fence(holder, now)
+        cursor = self.db.execute(
+            f"UPDATE outbox SET {assignments} WHERE id = ? AND status = 'inflight' AND {where}",
+            [*values, row_id, *args],
+        )
+        self.db.conn.commit()
+        return cursor.rowcount == 1
 
     @guarded(write=False)
     def thread_root(self, thread: str, channel_id: str) -> str | None:
@@ -106,4 +153,6 @@ def _outbox_row(row: Mapping[str, Any]) -> OutboxRow:
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
         created_at=row["created_at"],
+        first_inflight_at=row.get("first_inflight_at"),
+        inflight_at=row.get("inflight_at"),
     )

@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,10 +52,13 @@ class Fault:
     remaining: int
     delay: float = 0.0
     hold_answer: float = 0.0
+    #: Up to this many seconds after the client hangs up, the call takes effect (0: no late commit).
+    commit_late: float = 0.0
 
     @property
     def fails(self) -> bool:
-        return self.error is not None or self.status != 200 or (self.delay == 0.0 and self.hold_answer == 0.0)
+        slow = self.delay or self.hold_answer or self.commit_late
+        return self.error is not None or self.status != 200 or not slow
 
     def as_error(self) -> ApiError:
         if self.status == 429:
@@ -112,6 +116,11 @@ class FakeSlack(LoopbackServer):
         self.response_url_states: dict[str, ResponseUrlState] = {}
 
         self.rate_limiter = RateLimiter(clock)
+        #: conversations.history / conversations.replies, per method (off by default: Tier 3 is generous).
+        self.history_limiter = RateLimiter(clock, rate=0.0, burst=1)
+        #: The most messages one history page may hold (None: Slack's usual 999).
+        self.history_page_max: int | None = None
+        self.random = random.Random(seed)
         #: Cap on serialized blocks before `msg_blocks_too_long` (UNVERIFIED value, see blocks.py).
         self.max_blocks_chars = bk.MAX_BLOCKS_CHARS
         #: files.completeUploadExternal: report shares in its answer? Real Slack shares
@@ -177,6 +186,12 @@ class FakeSlack(LoopbackServer):
         """chat.postMessage per-channel limit (default 1/s, burst 3); resets all buckets."""
         self.rate_limiter.configure(rate=per_second, burst=burst)
 
+    def set_history_limits(self, *, per_minute: float, page_max: int) -> None:
+        """Slack's limits since 2025 for non-Marketplace distributed apps: `conversations.history` and
+        `conversations.replies` as low as 1 request per minute each, 15 messages per page (slack.md §6)."""
+        self.history_limiter.configure(rate=per_minute / 60.0, burst=1)
+        self.history_page_max = page_max
+
     def fail_next(
         self,
         method: str,
@@ -187,6 +202,7 @@ class FakeSlack(LoopbackServer):
         count: int = 1,
         delay: float = 0.0,
         hold_answer: float = 0.0,
+        commit_late: float = 0.0,
     ) -> None:
         """Make the next `count` calls of `method` ("*" for any Web API method) fail.
 
@@ -197,9 +213,12 @@ class FakeSlack(LoopbackServer):
         `{"ok": false, "error": error}`. `delay` holds the answer that many seconds; with only a
         delay the call then succeeds (a slow Slack). `hold_answer` instead lets the call succeed
         (the message is stored) and only then holds the answer that many seconds: the window in
-        which a client may die or time out after Slack accepted its message.
+        which a client may die or time out after Slack accepted its message. `commit_late` (with
+        `hold_answer`): the call takes effect only when the client hangs up, a random 0–`commit_late`
+        seconds later, or when `hold_answer` runs out (then it is answered): a message that appears in
+        the channel only after the poster is gone.
         """
-        self._faults.append(Fault(method, error, status, retry_after, count, delay, hold_answer))
+        self._faults.append(Fault(method, error, status, retry_after, count, delay, hold_answer, commit_late))
 
     def _take_fault(self, method: str, *, wildcard: bool = True) -> Fault | None:
         """The injected fault for this request, if any ("*" faults only match Web API calls)."""
@@ -209,7 +228,7 @@ class FakeSlack(LoopbackServer):
                 if fault.remaining == 0:
                     self._faults.remove(fault)
                 if not fault.fails:
-                    return Fault(method, None, 200, None, 0, fault.delay, fault.hold_answer)
+                    return Fault(method, None, 200, None, 0, fault.delay, fault.hold_answer, fault.commit_late)
                 return fault
         return None
 

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from simworld.slack import blocks as bk
 from simworld.slack import files as files_api
+from simworld.slack import usergroups
 from simworld.slack.api_common import (
     ApiError,
     ApiRequest,
@@ -31,10 +32,10 @@ from simworld.slack.api_common import (
 )
 from simworld.slack.contract import METHODS, MethodSpec, check_call
 from simworld.slack.records import ApiCall, Ephemeral
-from simworld.slack.workspace import SLACKBOT_ID, Channel
+from simworld.slack.workspace import SLACKBOT_ID, Channel, Message
 
 if TYPE_CHECKING:
-    from simworld.slack.server import FakeSlack
+    from simworld.slack.server import FakeSlack, Fault
 
 Handler = Callable[[ApiRequest], dict[str, Any]]
 
@@ -56,6 +57,7 @@ class WebApi:
             "conversations.history": self.conversations_history,
             "conversations.replies": self.conversations_replies,
             "users.info": self.users_info,
+            "usergroups.list": lambda req: usergroups.usergroups_list(self, req),
             "views.publish": self.views_publish,
             "files.getUploadURLExternal": lambda req: files_api.get_upload_url(self, req),
             "files.completeUploadExternal": lambda req: files_api.complete_upload(self, req),
@@ -83,6 +85,10 @@ class WebApi:
         self._check_contract(req, spec)
         status, body, headers = 200, {}, {}
         fault = self.slack._take_fault(req.method)
+        hung_up = False
+        if fault is not None and fault.commit_late:
+            # Shielded: the late commit happens even if the server cancels this handler on hang-up.
+            hung_up = await asyncio.shield(self._wait_for_hang_up(request, fault))
         try:
             if fault is not None:
                 if fault.delay:
@@ -108,9 +114,23 @@ class WebApi:
             call.retry_after = int(headers["Retry-After"])
         self.slack.calls.append(call)
         self.slack.notify()
-        if fault is not None and fault.hold_answer:
+        if fault is not None and fault.hold_answer and not fault.commit_late:
             await asyncio.sleep(fault.hold_answer)
+        if hung_up:
+            raise web.HTTPServiceUnavailable()  # nobody is listening any more
         return web.json_response(body, status=status, headers=headers)
+
+    async def _wait_for_hang_up(self, request: web.Request, fault: Fault) -> bool:
+        """Hold the call until the client hangs up (then a random 0–`commit_late` s more) or until
+        `hold_answer` runs out; returns whether the client hung up."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + fault.hold_answer
+        while loop.time() < deadline:
+            if request.transport is None or request.transport.is_closing():
+                await asyncio.sleep(self.slack.random.uniform(0.0, fault.commit_late))
+                return True
+            await asyncio.sleep(0.02)
+        return False
 
     async def _decode(self, request: web.Request) -> ApiRequest:
         method = request.match_info["method"]
@@ -414,23 +434,19 @@ class WebApi:
             raise ApiError("not_in_channel")
         return channel
 
+    def _history_allowed(self, req: ApiRequest) -> None:
+        retry_after = self.slack.history_limiter.take(req.method)
+        if retry_after is not None:
+            raise ApiError("ratelimited", status=429, headers={"Retry-After": str(retry_after)})
+
     def conversations_history(self, req: ApiRequest) -> dict[str, Any]:
+        self._history_allowed(req)
         channel = self._readable(req)
-        oldest = _ts_arg(req, "oldest", "invalid_ts_oldest")
-        latest = _ts_arg(req, "latest", "invalid_ts_latest")
-        inclusive = req.bool_arg("inclusive")
         with_meta = req.bool_arg("include_all_metadata")
         candidates = [m for m in channel.visible() if not m.is_reply or m.reply_broadcast]
-        selected = []
-        for m in candidates:
-            t = float(m.ts)
-            if oldest is not None and (t < oldest or (t == oldest and not inclusive)):
-                continue
-            if latest is not None and (t > latest or (t == latest and not inclusive)):
-                continue
-            selected.append(m)
+        selected = _between(req, candidates)
         selected.reverse()  # newest first
-        page, next_cursor = _paginate(req, selected)
+        page, next_cursor = _paginate(req, selected, page_max=self.slack.history_page_max)
         return {
             "messages": [self.ws.message_to_api(m, include_metadata=with_meta) for m in page],
             "has_more": bool(next_cursor),
@@ -441,14 +457,16 @@ class WebApi:
         }
 
     def conversations_replies(self, req: ApiRequest) -> dict[str, Any]:
+        self._history_allowed(req)
         channel = self._readable(req)
         parent = channel.find(req.str_arg("ts") or "")
         if parent is None:
             raise ApiError("thread_not_found")
         if parent.is_reply:
             parent = channel.find(parent.thread_ts or "") or parent
-        thread = [parent] + [m for m in channel.visible() if m.is_reply and m.thread_ts == parent.ts]
-        page, next_cursor = _paginate(req, thread)
+        replies = [m for m in channel.visible() if m.is_reply and m.thread_ts == parent.ts]
+        # The parent comes first on every request; `oldest`/`latest` bound the replies.
+        page, next_cursor = _paginate(req, [parent, *_between(req, replies)], page_max=self.slack.history_page_max)
         with_meta = req.bool_arg("include_all_metadata")
         return {
             "messages": [self.ws.message_to_api(m, include_metadata=with_meta) for m in page],
@@ -528,13 +546,30 @@ def _ts_arg(req: ApiRequest, name: str, error: str) -> float | None:
         raise ApiError(error) from None
 
 
-def _paginate(req: ApiRequest, items: list[Any]) -> tuple[list[Any], str]:
-    """Offset cursors (opaque base64 like Slack's `bmV4dF90czox…`); `limit` defaults to 100."""
+def _between(req: ApiRequest, messages: list[Message]) -> list[Message]:
+    """The messages inside the request's `oldest`/`latest` bounds (exclusive unless `inclusive`)."""
+    oldest = _ts_arg(req, "oldest", "invalid_ts_oldest")
+    latest = _ts_arg(req, "latest", "invalid_ts_latest")
+    inclusive = req.bool_arg("inclusive")
+    selected = []
+    for m in messages:
+        t = float(m.ts)
+        if oldest is not None and (t < oldest or (t == oldest and not inclusive)):
+            continue
+        if latest is not None and (t > latest or (t == latest and not inclusive)):
+            continue
+        selected.append(m)
+    return selected
+
+
+def _paginate(req: ApiRequest, items: list[Any], *, page_max: int | None = None) -> tuple[list[Any], str]:
+    """Offset cursors (opaque base64 like Slack's `bmV4dF90czox…`); `limit` defaults to 100, at most
+    999, or `page_max` when the app is held to a smaller page."""
     try:
         limit = int(req.str_arg("limit") or 100)
     except ValueError:
         limit = 100
-    limit = max(1, min(limit, 999))
+    limit = max(1, min(limit, 999 if page_max is None else page_max))
     start = 0
     cursor = req.str_arg("cursor")
     if cursor:

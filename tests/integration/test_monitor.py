@@ -70,7 +70,7 @@ async def build(
     deps = Deps.build(settings, store, http)
     deps.clock = lambda: now[0]
     client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
-    courier = Courier(client, store, pace=0.0, backoff_base=0.01)
+    courier = Courier(client, store, pace=0.0, backoff_base=0.01, grace=0.2, history_interval=0.0)
     return Rig(slack, page, store, Monitor(deps, courier), courier, channels, now)
 
 

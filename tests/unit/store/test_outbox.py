@@ -28,9 +28,12 @@ def test_heads_are_each_channels_oldest_undelivered_row() -> None:
     assert heads[0].event == _event("a") and heads[0].next_attempt_at == 10.0 == heads[0].created_at
     first = heads[0]
     assert store.outbox.queued_after(first.id, channel_id="C1", thread="incident:1")
-    store.outbox.mark_inflight(first.id)
-    assert store.outbox.heads()[0].status == "inflight" and store.outbox.heads()[0].attempts == 1
-    store.outbox.mark_sent(first.id, ts="111.1", now=11.0)
+    assert store.outbox.claim(first, now=10.5)
+    claimed = store.outbox.heads()[0]
+    assert (claimed.status, claimed.attempts, claimed.first_inflight_at, claimed.inflight_at) == ("inflight", 1, 10.5, 10.5)
+    assert not store.outbox.claim(first, now=10.6), "a row changed since it was read is not claimed again"
+    assert store.outbox.mark_sent(first.id, ts="111.1", now=11.0)
+    assert not store.outbox.mark_sent(first.id, ts="111.1", now=11.0), "only an in-flight row is marked sent"
     assert [r.event_key for r in store.outbox.heads() if r.channel_id == "C1"] == ["b"]
     assert not store.outbox.queued_after(store.outbox.heads()[0].id, channel_id="C1", thread="incident:1")
 
@@ -38,12 +41,32 @@ def test_heads_are_each_channels_oldest_undelivered_row() -> None:
 def test_reschedule_and_dead() -> None:
     store = _store()
     row = store.outbox.heads()[0]
-    store.outbox.mark_inflight(row.id)
-    store.outbox.reschedule(row.id, at=99.0, error="ratelimited")
+    assert store.outbox.claim(row, now=20.0)
+    assert store.outbox.reschedule(row.id, at=99.0, error="ratelimited", now=20.5, in_doubt=False)
     again = store.outbox.heads()[0]
     assert (again.id, again.status, again.next_attempt_at) == (row.id, "pending", 99.0)
-    store.outbox.mark_dead(row.id, error="invalid_blocks")
+    assert again.inflight_at is None and again.first_inflight_at == 20.0, "Slack refused it: nothing in doubt"
+    assert store.outbox.claim(again, now=99.0)
+    assert store.outbox.reschedule(row.id, at=120.0, error="TimeoutError", now=100.0, in_doubt=True)
+    doubtful = store.outbox.heads()[0]
+    assert (doubtful.attempts, doubtful.first_inflight_at, doubtful.inflight_at) == (2, 20.0, 99.0)
+    assert store.outbox.defer(row.id, at=130.0, now=100.0)
+    assert store.outbox.heads()[0].next_attempt_at == 130.0
+    assert not store.outbox.mark_dead(row.id, error="invalid_blocks", now=101.0), "only from in flight"
+    assert store.outbox.claim(store.outbox.heads()[0], now=130.0)
+    assert store.outbox.mark_dead(row.id, error="invalid_blocks", now=131.0)
     assert store.outbox.counts() == {"dead": 1, "pending": 2}
+
+
+def test_updates_are_fenced_by_the_lease() -> None:
+    store = _store()
+    row = store.outbox.heads()[0]
+    assert store.leases.acquire("a:1:x", host="a", pid=1, now=10.0, ttl=30.0)
+    assert not store.outbox.claim(row, now=11.0, holder="b:2:y"), "not the lease holder"
+    assert store.outbox.claim(row, now=11.0, holder="a:1:x")
+    assert not store.outbox.mark_sent(row.id, ts="1.1", now=41.0, holder="a:1:x"), "the lease expired at 40"
+    assert store.leases.acquire("b:2:y", host="b", pid=2, now=41.0, ttl=30.0), "an expired lease is taken over"
+    assert store.outbox.mark_sent(row.id, ts="1.1", now=42.0, holder="b:2:y")
 
 
 def test_thread_roots() -> None:
