@@ -1,6 +1,6 @@
 """Is the running bot healthy? A pure model: signals in, one verdict per part out.
 
-Four parts, each healthy or not, with a sentence saying why:
+Five parts, each healthy or not, with a sentence saying why:
 
 - `slack`: Socket Mode: the WebSocket is connected, or has been reconnecting for less than
   `reconnect_grace` seconds. HTTP mode: the listener for Slack's requests is up.
@@ -10,6 +10,9 @@ Four parts, each healthy or not, with a sentence saying why:
   not turned for `courier_stall_after` seconds is stuck; one that ended has crashed), and delivering:
   it pauses, alerts kept queued, while Slack rejects the bot token.
 - `database`: the path still names the file the bot opened, it is writable, and the last write worked.
+- `lease`: which process polls, probes and delivers alerts (`bot.runtime.lease`). A standby process
+  (another one holds the lease) is healthy: it serves commands, and its poll and courier parts say
+  they stand by instead of going stale.
 
 The transports, the monitor, the courier and the store feed `Health`; `report()` is a function of
 those signals and `now` only, so tests drive it with numbers. `HealthReport.to_json()` is what HTTP
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-PARTS = ("slack", "status_poll", "courier", "database")
+PARTS = ("slack", "status_poll", "courier", "database", "lease")
 #: The courier's loop turns at least every fraction of a second; this long without a turn is a stall.
 COURIER_STALL_SECONDS = 30.0
 
@@ -139,6 +142,7 @@ class Health:
         self._courier_failure: str | None = None
         self._courier_paused: str | None = None
         self._database_problem: str | None = None
+        self._standby_for: str | None = None  # the lease holder, while this process stands by
 
     # -- signals ---------------------------------------------------------------------------------------
 
@@ -171,6 +175,10 @@ class Health:
     def database(self, problem: str | None) -> None:
         self._database_problem = problem
 
+    def lease(self, holder: str | None) -> None:
+        """`holder` holds the delivery lease and this process stands by; None: this process holds it."""
+        self._standby_for = holder
+
     # -- verdict ---------------------------------------------------------------------------------------
 
     def report(self, *, now: float | None = None, wall: float | None = None) -> HealthReport:
@@ -180,6 +188,7 @@ class Health:
             "status_poll": self._poll_part(now),
             "courier": self._courier_part(now),
             "database": self._database_part(),
+            "lease": self._lease_part(),
         }
         return HealthReport(self.transport, parts, time.time() if wall is None else wall)
 
@@ -202,6 +211,8 @@ class Health:
         )
 
     def _poll_part(self, now: float) -> Part:
+        if self._standby_for is not None:
+            return Part(True, f"standing by: {self._standby_for} polls the status page")
         every = f"polled every {ago(self.poll_every)}"
         failing = f"; the latest attempt failed: {self._poll_problem}" if self._poll_problem else ""
         if self._poll_ok_at is not None:
@@ -221,6 +232,8 @@ class Health:
         )
 
     def _courier_part(self, now: float) -> Part:
+        if self._standby_for is not None and not self._courier_failure:
+            return Part(True, f"standing by: {self._standby_for} delivers alerts")
         if self._courier_failure:
             return Part(False, f"stopped: {self._courier_failure}; alerts are not delivered")
         if self._courier_beat_at is None:
@@ -233,6 +246,11 @@ class Health:
         if self._courier_paused:
             return Part(False, f"paused: {self._courier_paused}; alerts are queued, not delivered")
         return Part(True, "running")
+
+    def _lease_part(self) -> Part:
+        if self._standby_for is None:
+            return Part(True, "this process polls, probes and delivers alerts")
+        return Part(True, f"standby: {self._standby_for} holds the lease; this process takes over if it stops")
 
     def _database_part(self) -> Part:
         where = self.database_path or "the database"

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 import httpx
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -35,6 +36,7 @@ from bot.runtime.app import create_app, create_web_client
 from bot.runtime.deps import Deps
 from bot.runtime.heartbeat import HeartbeatFile
 from bot.runtime.http import EVENTS_PATH, build_web_app
+from bot.runtime.lease import LeaseKeeper
 from bot.runtime.scheduler import build_scheduler
 from bot.slack.courier import Courier
 from bot.store import Store, StoreOpenError
@@ -76,11 +78,23 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             store,
             pace=settings.alert_pace_seconds,
             health=health,
+            grace=settings.alert_recovery_grace_seconds,
+            history_interval=settings.slack_history_interval_seconds,
+            leading=False,
         )
+        scheduler = build_scheduler(deps, Monitor(deps, courier, health=health))
+        keeper = LeaseKeeper(
+            store,
+            ttl=settings.lease_seconds,
+            on_change=lambda leading: _lead(leading, scheduler, courier),
+            health=health,
+        )
+        courier.holder = keeper.holder
+        keeper.tick()
         delivering = asyncio.create_task(courier.run(), name="courier")
         delivering.add_done_callback(lambda task: _courier_ended(task, health))
-        scheduler = build_scheduler(deps, Monitor(deps, courier, health=health))
-        scheduler.start()
+        scheduler.start(paused=not keeper.leading)
+        leasing = asyncio.create_task(keeper.run(stop), name="lease")
         try:
             if settings.transport == "socket":
                 await _run_socket_mode(app, settings, stop, beat)
@@ -90,6 +104,10 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             scheduler.shutdown(wait=False)
             courier.stop()
             await delivering
+            leasing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await leasing
+            keeper.release()
             await slack_session.close()
     finally:
         beat.file.remove()
@@ -149,6 +167,17 @@ class Beat:
             self.file.write(self.report())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.interval)
+
+
+def _lead(leading: bool, scheduler: AsyncIOScheduler, courier: Courier) -> None:
+    """The delivery lease was taken (run the jobs, deliver) or lost (pause them, stand by)."""
+    courier.set_leading(leading)
+    if not scheduler.running:
+        return  # started paused or not, by `serve`, from the lease's first answer
+    if leading:
+        scheduler.resume()
+    else:
+        scheduler.pause()
 
 
 def _courier_ended(task: asyncio.Task[None], health: Health) -> None:

@@ -45,14 +45,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts import Event
+from bot.digest.schedule import CHART, DIGEST
 from bot.errors import StoreError
 from bot.health import Health
+from bot.slack.digest_posts import chart_in, post_chart, post_digest
 from bot.slack.membership import slack_error
-from bot.slack.recovery import METADATA_TYPE, HistorySearch, Unknown
+from bot.slack.recovery import METADATA_TYPE, HistorySearch, Match, Unknown, by_key
+from bot.slack.token_pause import AUTH, AUTH_CHECK_SECONDS, TokenPause
 from bot.slack.views.alerts import reply_message, root_message
 from bot.store import OutboxRow, Store
 
@@ -62,10 +65,6 @@ GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 REREAD_SECONDS = 0.05
 #: How long a channel (or, when the outbox cannot be read, the whole courier) waits after a store error.
 STORE_RETRY_SECONDS = 5.0
-#: Slack refuses the bot token itself: pause everything until `auth.test` succeeds again.
-AUTH = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired"})
-#: While paused for a refused token, how often it is tried again (`auth.test`).
-AUTH_CHECK_SECONDS = 30.0
 TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
 #: After a send that may have reached Slack, wait this long before looking for it (Slack can commit
 #: a message a moment after the connection dropped).
@@ -105,16 +104,15 @@ class Courier:
         self.leading = leading
         self.health = health
         self.store_retry = store_retry
-        self.auth_check = auth_check
-        self._paused: str | None = None  # Slack's error while the token is refused
-        self._auth_check_at = 0.0
-        self._checking: asyncio.Task[None] | None = None
+        self.token = TokenPause(client, every=auth_check, clock=clock, wake=self.wake, health=health)
         self.store = store
         self.pace = pace
         self.parallel = parallel
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.clock = clock
+        #: Sends left in doubt by an earlier process ended when it died, before this moment.
+        self.started_at = clock()
         self._next_allowed: dict[str, float] = {}
         self._running: dict[str, asyncio.Task[None]] = {}
         self._heads: list[OutboxRow] = []
@@ -159,10 +157,7 @@ class Courier:
                 task.cancel()
             if waiting:
                 await asyncio.wait(waiting)
-        if self._checking is not None:
-            self._checking.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checking
+        await self.token.stop()
 
     async def drain(self, *, timeout: float = 30.0) -> None:
         """Deliver until nothing is pending or in flight (for tests and benchmarks)."""
@@ -186,8 +181,8 @@ class Courier:
         now = self.clock()
         if not self.leading:
             return STANDBY_SECONDS
-        if self._paused is not None:
-            return self._check_token_when_due(now)
+        if self.token.error is not None:
+            return self.token.check_when_due(now)
         # Reading the outbox after every single delivery would cost more than the delivery itself
         # during a large fan-out; a channel's next row is not due before `pace` anyway.
         if self._stale or now - self._read_at >= REREAD_SECONDS:
@@ -216,46 +211,6 @@ class Courier:
         self._running_rows.pop(channel, None)
         self._wake.set()
 
-    # -- a refused token ---------------------------------------------------------------------------
-
-    def _pause(self, row: OutboxRow, error: str) -> None:
-        """Keep the row (and every other) queued until the token works again."""
-        self._reschedule(row, at=self.clock(), error=error, in_doubt=False)
-        if self._paused is None:
-            log.error(
-                "alert delivery paused: Slack rejected the bot token; alerts stay queued until it works again",
-                extra={"error": error, "channel": row.channel_id, "check_every_seconds": self.auth_check},
-            )
-            self._auth_check_at = self.clock() + self.auth_check
-        self._paused = error
-        if self.health is not None:
-            self.health.courier_paused(f"Slack rejected the bot token ({error})")
-
-    def _check_token_when_due(self, now: float) -> float:
-        if self._checking is None and now >= self._auth_check_at:
-            self._auth_check_at = now + self.auth_check
-            self._checking = asyncio.create_task(self._check_token(), name="check-token")
-        return max(0.005, self._auth_check_at - now)
-
-    async def _check_token(self) -> None:
-        try:
-            await self.client.auth_test()
-        except SlackApiError as exc:
-            error = slack_error(exc)
-            log.info("bot token still refused", extra={"error": error})
-            return
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            log.info("bot token check failed", extra={"error": type(exc).__name__})
-            return
-        finally:
-            self._checking = None
-            self._wake.set()
-        log.warning("Slack accepts the bot token again: alert delivery resumed", extra={"was": self._paused})
-        self._paused = None
-        self._stale = True
-        if self.health is not None:
-            self.health.courier_paused(None)
-
     # -- one row -----------------------------------------------------------------------------------
 
     async def _deliver(self, row: OutboxRow) -> None:
@@ -266,52 +221,61 @@ class Courier:
             self._next_allowed[row.channel_id] = self.clock() + self.store_retry
 
     async def _deliver_row(self, row: OutboxRow) -> None:
-        event = Event.from_json(row.event)
         channel = row.channel_id
         now = self.clock()
-        if row.inflight_at is not None and now < row.inflight_at + self.grace:
-            # An earlier send may still land in the channel: look for it only once it would have.
-            self.store.outbox.defer(row.id, at=row.inflight_at + self.grace, now=now, holder=self.holder)
-            return
+        if row.status == "inflight" and row.inflight_at is not None:
+            # Left in flight by a process that died, at the latest when this one started: whatever it
+            # was sending may still land in the channel. Look for it only once it would have.
+            due = max(row.inflight_at, self.started_at) + self.grace
+            if now < due:
+                self.store.outbox.defer(row.id, at=due, now=now, holder=self.holder)
+                return
         if not self.store.outbox.claim(row, now=now, holder=self.holder):
             log.info("alert not claimed: it changed, or this process lost the lease", extra={"channel": channel})
             self._stale = True
             return
         try:
-            ts = await self._send(row, event)
+            ts = await self._send(row)
         except Unknown as exc:
             log.info(
                 "cannot tell yet whether an interrupted alert reached Slack; will look again",
-                extra={"channel": channel, "alert": event.key, "reason": exc.reason, "in_seconds": exc.retry_after},
+                extra={"channel": channel, "alert": row.event_key, "reason": exc.reason, "in_seconds": exc.retry_after},
             )
             self._reschedule(row, at=self.clock() + exc.retry_after, error=f"history: {exc.reason}", in_doubt=True)
             return
         except SlackApiError as exc:
             self._failed(row, exc)
             return
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError, SlackRequestError) as exc:
             self._retry(row, f"{type(exc).__name__}")
             return
         if self.store.outbox.mark_sent(row.id, ts=ts, now=self.clock(), holder=self.holder):
-            log.info("alert delivered", extra={"channel": channel, "alert": event.key, "attempt": row.attempts + 1})
+            log.info("alert delivered", extra={"channel": channel, "alert": row.event_key, "attempt": row.attempts + 1})
         else:
             log.warning("alert delivered but not recorded: this process lost the lease", extra={"channel": channel})
 
-    async def _send(self, row: OutboxRow, event: Event) -> str | None:
+    async def _send(self, row: OutboxRow) -> str | None:
         channel = row.channel_id
-        root = self.store.outbox.thread_root(event.thread, channel)
+        kind = row.event.get("kind")
+        root = self.store.outbox.thread_root(row.thread, channel)
         if row.inflight_at is not None:
-            found = await self._already_posted(row, root)
+            found = await self._already_posted(row, root, chart_in(row) if kind == CHART else by_key(row.event_key))
             if found:
                 if root is None:
-                    self.store.outbox.set_thread_root(event.thread, channel, found, now=self.clock())
-                else:
-                    await self._edit_root(channel, root, event)
+                    self.store.outbox.set_thread_root(row.thread, channel, found, now=self.clock())
+                elif kind not in (DIGEST, CHART):
+                    await self._edit_root(channel, root, Event.from_json(row.event))
                 log.info("interrupted alert found in the channel: not posted again", extra={"channel": channel})
                 return found
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": event.key}}
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": row.event_key}}
         try:
-            return await self._post(row, root, event, metadata)
+            if kind == CHART:
+                return await post_chart(self.client, self.store, row, root)
+            if kind == DIGEST:
+                ts = await post_digest(self.client, row, metadata)
+                self.store.outbox.set_thread_root(row.thread, channel, ts, now=self.clock())
+                return ts
+            return await self._post(row, root, Event.from_json(row.event), metadata)
         finally:
             # Counted from when Slack answered, not from when we asked: a slow answer must not let
             # the next post arrive at Slack sooner than `pace` after this one.
@@ -320,7 +284,7 @@ class Courier:
     async def _post(self, row: OutboxRow, root: str | None, event: Event, metadata: dict[str, Any]) -> str:
         channel = row.channel_id
         if root is None:
-            text, blocks = root_message(event)
+            text, blocks = root_message(event, mention=row.event.get("mention"))
             response = await self.client.chat_postMessage(
                 channel=channel, text=text, blocks=blocks, metadata=metadata, unfurl_links=False
             )
@@ -328,7 +292,9 @@ class Courier:
             self.store.outbox.set_thread_root(event.thread, channel, ts, now=self.clock())
             return ts
         # A thread exists here: follow-ups (and an opening event after a re-subscription) go in it.
-        text, blocks = reply_message(event, at=datetime.fromtimestamp(self.clock(), UTC))
+        text, blocks = reply_message(
+            event, at=datetime.fromtimestamp(self.clock(), UTC), mention=row.event.get("mention")
+        )
         response = await self.client.chat_postMessage(
             channel=channel, thread_ts=root, text=text, blocks=blocks, metadata=metadata, unfurl_links=False
         )
@@ -348,13 +314,13 @@ class Courier:
                 raise
             log.warning("root message not updated", extra={"channel": channel, "error": slack_error(exc)})
 
-    async def _already_posted(self, row: OutboxRow, root: str | None) -> str | None:
+    async def _already_posted(self, row: OutboxRow, root: str | None, match: Match) -> str | None:
         """The message of a send in doubt, if Slack has it (`Unknown` when Slack cannot say now)."""
         assert row.inflight_at is not None
         try:
             return await self.history.find(
                 channel=row.channel_id,
-                key=row.event_key,
+                match=match,
                 root=root,
                 since=row.first_inflight_at or row.inflight_at,
                 until=row.inflight_at + self.grace,
@@ -377,7 +343,9 @@ class Courier:
             self._reschedule(row, at=self.clock() + retry_after, error="ratelimited", in_doubt=False)
             return
         if error in AUTH:
-            self._pause(row, error)
+            # Keep the row (and every other) queued until the token works again.
+            self._reschedule(row, at=self.clock(), error=error, in_doubt=False)
+            self.token.pause(error, channel=row.channel_id)
             return
         if error in GONE:
             log.warning(
@@ -395,8 +363,11 @@ class Courier:
 
     def _retry(self, row: OutboxRow, error: str, *, in_doubt: bool = True) -> None:
         delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, row.attempts))
+        if in_doubt:
+            delay = max(delay, self.grace)  # the send may still land: look for it only once it would have
         log.info("alert will be retried", extra={"channel": row.channel_id, "error": error, "in_seconds": delay})
         self._reschedule(row, at=self.clock() + delay, error=error, in_doubt=in_doubt)
 
     def _reschedule(self, row: OutboxRow, *, at: float, error: str, in_doubt: bool) -> None:
-        self.store.outbox.reschedule(row.id, at=at, error=error, now=self.clock(), in_doubt=in_doubt, holder=self.holder)
+        now = self.clock()
+        self.store.outbox.reschedule(row.id, at=at, error=error, now=now, in_doubt=in_doubt, holder=self.holder)

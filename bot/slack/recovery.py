@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -28,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.membership import slack_error
 
-__all__ = ["METADATA_TYPE", "HistorySearch", "Unknown"]
+__all__ = ["METADATA_TYPE", "HistorySearch", "Match", "Unknown", "by_key"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,20 @@ class Unknown(Exception):
         self.retry_after = retry_after
 
 
+Match = Callable[[Mapping[str, Any]], bool]
+
+
+def by_key(key: str) -> Match:
+    """Accepts the message whose metadata carries this alert's key."""
+
+    def match(message: Mapping[str, Any]) -> bool:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        return bool(metadata.get("event_type") == METADATA_TYPE and payload.get("key") == key)
+
+    return match
+
+
 class _Wait(Exception):
     """Rate limited for a short while: the search waits its turn and asks again."""
 
@@ -67,9 +82,10 @@ class HistorySearch:
         self._free_at = 0.0  # event-loop time from which the next call may go
         self.calls = 0
 
-    async def find(self, *, channel: str, key: str, root: str | None, since: float, until: float) -> str | None:
-        """The `ts` of the message carrying `key`, posted between `since` and `until` (epoch seconds),
-        in the channel (`root` None) or in the thread of `root`; None when Slack has no such message.
+    async def find(self, *, channel: str, match: Match, root: str | None, since: float, until: float) -> str | None:
+        """The `ts` of the message `match` accepts (`by_key(key)`: the alert carrying that key), posted
+        between `since` and `until` (epoch seconds), in the channel (`root` None) or in the thread of
+        `root`; None when Slack has no such message.
 
         Raises `Unknown` when Slack cannot tell now, and `SlackApiError` when it refuses to look
         (the token, a missing scope, the channel): the courier decides.
@@ -94,9 +110,7 @@ class HistorySearch:
             if response is None:
                 return None
             for message in response.get("messages") or []:
-                metadata = message.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == METADATA_TYPE and payload.get("key") == key:
+                if match(message):
                     return str(message["ts"])
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

@@ -52,10 +52,21 @@ class Leases(Repository):
     """`store.leases`: take, keep and give up a named lease."""
 
     @guarded(write=True)
-    def acquire(self, holder: str, *, host: str, pid: int, now: float, ttl: float, name: str = DELIVERY) -> bool:
+    def acquire(
+        self,
+        holder: str,
+        *,
+        host: str,
+        pid: int,
+        now: float,
+        ttl: float,
+        name: str = DELIVERY,
+        dead: str | None = None,
+    ) -> bool:
         """Take the lease when it is free or expired, or renew it when `holder` already has it.
 
-        Returns whether `holder` holds it now.
+        `dead`: a holder known to be gone (a process of this host that no longer runs), whose lease is
+        taken over without waiting for it to expire. Returns whether `holder` holds it now.
         """
         with self.db.atomic():
             self.db.execute(
@@ -67,8 +78,8 @@ class Leases(Repository):
                 "UPDATE leases SET "
                 "acquired_at = CASE WHEN holder = ? THEN acquired_at ELSE ? END, "
                 "holder = ?, host = ?, pid = ?, renewed_at = ?, expires_at = ? "
-                "WHERE name = ? AND (holder = ? OR expires_at <= ?)",
-                [holder, now, holder, host, pid, now, now + ttl, name, holder, now],
+                "WHERE name = ? AND (holder = ? OR expires_at <= ? OR holder = ?)",
+                [holder, now, holder, host, pid, now, now + ttl, name, holder, now, dead or holder],
             )
         return cursor.rowcount == 1
 

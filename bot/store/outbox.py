@@ -59,6 +59,12 @@ class Outbox(Repository):
         }
 
     @guarded(write=False)
+    def channels_with(self, event_key: str) -> set[str]:
+        """The channels that have a row for this event, whatever its state."""
+        rows = self.db.execute("SELECT channel_id FROM outbox WHERE event_key = ?", [event_key]).fetchall()
+        return {str(row[0]) for row in rows}
+
+    @guarded(write=False)
     def queued_after(self, row_id: int, *, channel_id: str, thread: str) -> bool:
         """Is a later row of the same thread still to be delivered to this channel?"""
         row = self.db.execute(

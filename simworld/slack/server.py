@@ -54,6 +54,8 @@ class Fault:
     hold_answer: float = 0.0
     #: Up to this many seconds after the client hangs up, the call takes effect (0: no late commit).
     commit_late: float = 0.0
+    #: Up to this many seconds more hold, at random per call (the calls then land spread out).
+    hold_jitter: float = 0.0
 
     @property
     def fails(self) -> bool:
@@ -203,6 +205,7 @@ class FakeSlack(LoopbackServer):
         delay: float = 0.0,
         hold_answer: float = 0.0,
         commit_late: float = 0.0,
+        hold_jitter: float = 0.0,
     ) -> None:
         """Make the next `count` calls of `method` ("*" for any Web API method) fail.
 
@@ -215,10 +218,11 @@ class FakeSlack(LoopbackServer):
         (the message is stored) and only then holds the answer that many seconds: the window in
         which a client may die or time out after Slack accepted its message. `commit_late` (with
         `hold_answer`): the call takes effect only when the client hangs up, a random 0–`commit_late`
-        seconds later, or when `hold_answer` runs out (then it is answered): a message that appears in
-        the channel only after the poster is gone.
+        seconds later, or when `hold_answer` (plus a random 0–`hold_jitter` s) runs out (then it is
+        answered): a message that appears in the channel only after the poster is gone.
         """
-        self._faults.append(Fault(method, error, status, retry_after, count, delay, hold_answer, commit_late))
+        fault = Fault(method, error, status, retry_after, count, delay, hold_answer, commit_late, hold_jitter)
+        self._faults.append(fault)
 
     def _take_fault(self, method: str, *, wildcard: bool = True) -> Fault | None:
         """The injected fault for this request, if any ("*" faults only match Web API calls)."""
@@ -228,7 +232,9 @@ class FakeSlack(LoopbackServer):
                 if fault.remaining == 0:
                     self._faults.remove(fault)
                 if not fault.fails:
-                    return Fault(method, None, 200, None, 0, fault.delay, fault.hold_answer, fault.commit_late)
+                    return Fault(
+                        method, None, 200, None, 0, fault.delay, fault.hold_answer, fault.commit_late, fault.hold_jitter
+                    )
                 return fault
         return None
 

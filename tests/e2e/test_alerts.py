@@ -8,25 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.store import Store
-from simworld.slack import FakeSlack
+from tests.alerting import alerts, subscribe_directly
 from tests.e2e.conftest import RunningBot, World, start_bot, stop_bot
 
-FAST = {"STATUS_POLL_SECONDS": "0.2", "ALERT_HOLD_POLLS": "0"}
-
-
-def alerts(slack: FakeSlack, channel: str) -> list[Any]:
-    return [m for m in slack.messages(channel) if (m.metadata or {}).get("event_type") == "deepgram_doctor_alert"]
-
-
-def subscribe_directly(db: Path, slack: FakeSlack, channels: list[str]) -> None:
-    store = Store.open(db)
-    try:
-        for channel in channels:
-            store.subscriptions.subscribe(
-                channel, team_id=slack.team_id, filters=[], min_severity="minor", created_by="U0", now=0
-            )
-    finally:
-        store.close()
+FAST = {
+    "STATUS_POLL_SECONDS": "0.2",
+    "ALERT_HOLD_POLLS": "0",
+    "ALERT_RECOVERY_GRACE_SECONDS": "0.5",
+    "SLACK_HISTORY_INTERVAL_SECONDS": "0",
+}
 
 
 async def test_subscribe_list_unsubscribe_history(bot: RunningBot, world: World) -> None:
@@ -147,6 +137,7 @@ async def test_admins_see_every_subscription(bot: RunningBot, world: World) -> N
     ws.default_user.is_admin = True
     everything = await listing()
     assert "All subscriptions (2)" in everything and f"<#{other.id}>" in everything
+    assert "this process polls, probes and delivers" in everything
 
 
 async def test_subscribe_agent_gets_only_voice_agent_alerts(world: World, tmp_path: Path) -> None:

@@ -93,13 +93,14 @@ async def test_healthy_then_poll_stale_then_healthy_again(bot: RunningBot, world
         ["ok", "status_poll"],
         ["ok", "courier"],
         ["ok", "database"],
+        ["ok", "lease"],
     ]
     if bot.transport == "http":
         response = await healthz(bot)
         assert response.status_code == 200
         data = response.json()
         assert data["ok"] is True and data["unhealthy"] == [] and data["transport"] == "http"
-        assert list(data["parts"]) == ["slack", "status_poll", "courier", "database"]
+        assert list(data["parts"]) == ["slack", "status_poll", "courier", "database", "lease"]
         assert data["parts"]["slack"]["detail"].startswith("listening for Slack's requests on port")
     else:
         assert "Socket Mode connected" in lines[1]
@@ -127,7 +128,11 @@ async def test_healthy_then_poll_stale_then_healthy_again(bot: RunningBot, world
     ]
     assert ("unhealthy", "status_poll") in transitions and transitions[-1][0] == "healthy again"
     events = [(e["level"], e["event"]) for e in bot.process.logs]
-    assert events[:2] == [("info", "authenticated"), ("info", "ready")]
+    assert events[:3] == [
+        ("info", "authenticated"),
+        ("info", "this process now polls, probes and delivers alerts"),
+        ("info", "ready"),
+    ]
     assert not [e for e in bot.process.logs if e["logger"].startswith("slack")]  # no Bolt `token` warning
 
 

@@ -118,5 +118,5 @@ async def test_port_in_use_logs_cannot_start_and_nothing_after(world: World, tmp
     assert status == 1, output
     assert f"Cannot listen on port {env['PORT']}" in output
     logged = [json.loads(line)["event"] for line in output.splitlines() if line.startswith("{")]
-    assert logged == ["authenticated", "cannot start"]
+    assert logged == ["authenticated", "this process now polls, probes and delivers alerts", "cannot start"]
     assert _files(tmp_path) == set()

@@ -27,10 +27,10 @@ async def test_token_revoked_mid_fan_out_pauses_then_resumes(
 ) -> None:
     """The token is revoked after the opening alert reached one channel of three: nothing is marked dead,
     no subscription paused, health says why, one error line. Restored: every alert once, resolution threaded."""
-    caplog.set_level(logging.INFO, logger="bot.slack.courier")
+    caplog.set_level(logging.INFO, logger="bot.slack")
     health = Health(transport="socket", poll_every=60, poll_stale_after=180, reconnect_grace=60)
     courier, slack = rig.courier, rig.slack
-    courier.health, courier.auth_check, courier.parallel = health, 0.02, 1
+    courier.health, courier.token.health, courier.token.every, courier.parallel = health, health, 0.02, 1
     post = courier.client.chat_postMessage
 
     async def post_then_revoke(**kwargs: Any) -> Any:
@@ -83,7 +83,7 @@ async def test_token_revoked_mid_fan_out_pauses_then_resumes(
 
 async def test_invalid_auth_on_one_post_is_not_the_channel_s_fault(rig: Rig) -> None:  # noqa: F811
     """A single `invalid_auth` answer: the row stays queued and goes out once `auth.test` works."""
-    rig.courier.auth_check = 0.01
+    rig.courier.token.every = 0.01
     rig.slack.fail_next("chat.postMessage", error="invalid_auth")
     rig.page.open_incident("API errors", impact="major", components=("Batch API",))
     await rig.poll()

@@ -78,7 +78,7 @@ async def test_small_pages_are_followed_until_the_alert_is_found(rig: Rig) -> No
     rig.courier.grace = 0.1
     rig.courier.client.timeout = 0.3
     rig.slack.set_history_limits(per_minute=600, page_max=15)
-    rig.courier.history.interval = 0.1  # paced to the limit: no 429
+    rig.courier.history.interval = 0.2  # paced within the limit: no 429
     rig.slack.fail_next("chat.postMessage", hold_answer=2.0)
     rig.page.open_incident("API errors", impact="major", components=("Batch API",))
     rig.now[0] += timedelta(minutes=1)

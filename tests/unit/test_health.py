@@ -45,7 +45,7 @@ def test_socket_reconnecting_within_the_bound_then_disconnected() -> None:
     assert health.report(now=130.0).parts["slack"] == Part(True, "Socket Mode reconnecting (30 s, limit 60 s)")
     health.courier_beat(now=160.0)
     late = health.report(now=161.0)
-    assert verdicts(late) == {"slack": False, "status_poll": True, "courier": True, "database": True}
+    assert verdicts(late) == {"slack": False, "status_poll": True, "courier": True, "database": True, "lease": True}
     assert late.parts["slack"].detail.startswith("Socket Mode disconnected for 61 s (limit 60 s)")
     health.slack(True, now=170.0)
     assert health.report(now=171.0).ok
@@ -180,3 +180,18 @@ def test_heartbeat_file_written_read_and_removed(tmp_path: Path) -> None:
     beat.remove()
     assert not path.exists()
     assert healthcheck(str(path)).unhealthy == ["heartbeat"]
+
+
+def test_a_standby_process_is_healthy_and_names_the_holder() -> None:
+    """Another process holds the delivery lease: this one neither polls nor delivers, and says who does."""
+    health = socket_health()
+    health.slack(True, "Socket Mode connected", now=1.0)
+    health.lease("db-host:4242:a1b2c3")
+    report = health.report(now=10_000.0)  # long after any poll would have gone stale
+    assert report.ok
+    assert report.parts["lease"].detail.startswith("standby: db-host:4242:a1b2c3 holds the lease")
+    assert "db-host:4242:a1b2c3 polls" in report.parts["status_poll"].detail
+    health.lease(None)
+    leading = health.report(now=10_000.0)
+    assert leading.parts["lease"] == Part(True, "this process polls, probes and delivers alerts")
+    assert not leading.parts["status_poll"].ok, "leading again: a poll is due"

@@ -30,7 +30,12 @@ def test_heads_are_each_channels_oldest_undelivered_row() -> None:
     assert store.outbox.queued_after(first.id, channel_id="C1", thread="incident:1")
     assert store.outbox.claim(first, now=10.5)
     claimed = store.outbox.heads()[0]
-    assert (claimed.status, claimed.attempts, claimed.first_inflight_at, claimed.inflight_at) == ("inflight", 1, 10.5, 10.5)
+    assert (claimed.status, claimed.attempts, claimed.first_inflight_at, claimed.inflight_at) == (
+        "inflight",
+        1,
+        10.5,
+        10.5,
+    )
     assert not store.outbox.claim(first, now=10.6), "a row changed since it was read is not claimed again"
     assert store.outbox.mark_sent(first.id, ts="111.1", now=11.0)
     assert not store.outbox.mark_sent(first.id, ts="111.1", now=11.0), "only an in-flight row is marked sent"
