@@ -1,16 +1,80 @@
-"""`/deepgram history`: recent Deepgram incidents and the own probes' uptime and latency."""
+"""`/deepgram history`: recent Deepgram incidents and the own probes' uptime and latency, with a chart.
+
+The text comes at once (with a line saying the chart is being drawn); then the chart of the last
+24 h and 7 days is drawn in a worker thread (matplotlib takes about a second of CPU, which must not
+hold up the event loop), shared into the asker's DM with the bot, and the reply is replaced by the
+same text with the chart as an `image` block, which only the asker can see. If the chart cannot be
+drawn or sent, the reply says so and the text stays complete; without any probe run, there is no
+chart and the reply says why.
+
+The first reply also covers a chart Slack is slow to take: should the final reply be refused (Slack
+processes an upload asynchronously), the first one stays up and the chart is in the DM as it said.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts import CHART_DAYS, Chart, ChartData, draw_chart, read_chart_data
+from bot.errors import UpstreamError
+from bot.prose import Prose
 from bot.runtime.deps import Deps
 from bot.slack.commands import Invocation, Subcommand
-from bot.slack.kit import Reply
-from bot.slack.views.history import history_reply
-from bot.status.history import read_history
+from bot.slack.images import share_image_in_dm
+from bot.slack.kit import Reply, mrkdwn
+from bot.slack.views.history import (
+    CHART_COMING,
+    CHART_NOT_DRAWN,
+    CHART_SENT,
+    NO_CHART,
+    ChartImage,
+    chart_comment,
+    chart_not_sent,
+    history_reply,
+)
+from bot.status.history import History, read_history
+
+log = logging.getLogger(__name__)
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:
-    return history_reply(read_history(deps.store, deps.clock()))
+    now = deps.clock()
+    history = read_history(deps.store, now)
+    if invocation.client is None:
+        return history_reply(history)  # nowhere to upload a chart to
+    data = read_chart_data(deps.store, now=now.timestamp(), days=CHART_DAYS, with_day=True)
+    if data.empty:
+        return history_reply(history, note=NO_CHART)
+    if invocation.show is not None:
+        await invocation.show(history_reply(history, note=CHART_COMING, interim=True))
+    return await _with_chart(invocation.client, invocation.user_id, history, data)
+
+
+async def _with_chart(client: AsyncWebClient, user_id: str, history: History, data: ChartData) -> Reply:
+    try:
+        chart: Chart = await asyncio.to_thread(draw_chart, data)
+    except Exception:
+        log.exception("latency chart not drawn", extra={"user": user_id})
+        return history_reply(history, note=CHART_NOT_DRAWN)
+    try:
+        shared = await share_image_in_dm(
+            client,
+            user_id,
+            chart.png,
+            filename=chart.filename,
+            title=chart.title,
+            alt_text=chart.file_alt_text or chart.alt_text,
+            comment=chart_comment(user_id),
+        )
+    except UpstreamError as exc:
+        reason = exc.user_message
+        return history_reply(history, note=chart_not_sent(mrkdwn(reason) if isinstance(reason, Prose) else reason))
+    log.info("latency chart shared", extra={"user": user_id, "file": shared.file_id, "bytes": len(chart.png)})
+    image = ChartImage(shared.file_id, chart.alt_text, chart.title)
+    return history_reply(history, chart=image, note=CHART_SENT)
 
 
 SUBCOMMAND = Subcommand(

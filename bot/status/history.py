@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.store import ProbeRecord, Store
 from bot.surfaces import SURFACES
-from bot.units import parse_time
+from bot.units import format_ms, parse_time
 
 __all__ = [
     "WINDOWS",
@@ -45,6 +45,15 @@ class SurfaceStats:
         """Share of runs in which the surface worked (slow counts as working)."""
         return self.working / self.runs if self.runs else None
 
+    def words(self) -> str:
+        """`99.5% up over 288 runs · p50 430 ms · p95 1.2 s` (plain words, for any renderer)."""
+        if not self.runs:
+            return "no runs"
+        uptime = f"{self.uptime * 100:.1f}%" if self.uptime is not None else "n/a"
+        p50 = format_ms(self.p50_ms) if self.p50_ms is not None else "–"
+        p95 = format_ms(self.p95_ms) if self.p95_ms is not None else "–"
+        return f"{uptime} up over {self.runs} run{'s' if self.runs != 1 else ''} · p50 {p50} · p95 {p95}"
+
 
 def surface_stats(records: Sequence[ProbeRecord]) -> SurfaceStats:
     ran = [r for r in records if r.state != "skipped"]
@@ -70,6 +79,17 @@ class FailureCauses:
     @property
     def total(self) -> int:
         return self.ours + self.theirs + self.other + self.unclassified
+
+    def words(self) -> str:
+        """`our side 2 · Deepgram's side 1` (plain words, for any renderer)."""
+        if not self.total:
+            return "no failures"
+        parts = [f"our side {self.ours}", f"Deepgram's side {self.theirs}"]
+        if self.other:
+            parts.append(f"slow, wrong output or a provider {self.other}")
+        if self.unclassified:
+            parts.append(f"not classified {self.unclassified}")
+        return " · ".join(parts)
 
 
 def failure_causes(counts: Mapping[str | None, int]) -> FailureCauses:
