@@ -10,6 +10,7 @@ also written to the log together with the traceback.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +20,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime.deps import Deps
 from bot.slack.commands import CommandTable, Invocation, Subcommand
-from bot.slack.kit import Reply, unescape
+from bot.slack.incoming import plain_text
+from bot.slack.kit import Reply
 from bot.slack.listeners import Responder, guarded
 from bot.slack.views.help import help_reply, unknown_subcommand_reply
 
@@ -28,12 +30,30 @@ log = logging.getLogger(__name__)
 CommandListener = Callable[..., Awaitable[None]]
 
 
+#: One word of Slack's command text: a run of non-blanks where a markup token (`<@U1|ana smith>`,
+#: `<https://x|a label>`) counts as one piece, blanks inside its label included.
+_WORD = re.compile(r"(?:<[^<>]*>|<(?![^<>]*>)|[^\s<])+")
+
+
+def split(text: str) -> tuple[str, str, str]:
+    """Split Slack's command text into `(subcommand, args, raw_args)`.
+
+    The manifest turns `should_escape` on, so Slack sends mentions, channels and links as markup
+    (`<@U…|name>`, `<!subteam^S…|@name>`, `<#C…|name>`, `<https://…>`) and `&`, `<`, `>` as entities
+    (slack.md §1.1, §7). `args` is what the user sees (`plain_text`: markup read as its label, entities
+    undone once); `raw_args` keeps Slack's form for the one option that needs an ID (`subscribe --mention`).
+    """
+    first = _WORD.search(text)
+    if first is None:
+        return "", "", ""
+    raw_args = text[first.end() :].strip()
+    return plain_text(first.group(0)).strip().lower(), plain_text(raw_args).strip(), raw_args
+
+
 def parse(text: str) -> tuple[str, str]:
-    """Split the command text into `(subcommand, rest)`; Slack's escaping is undone first."""
-    parts = unescape(text).strip().split(maxsplit=1)
-    if not parts:
-        return "", ""
-    return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""
+    """Split the command text into `(subcommand, args)`, both as the user sees them."""
+    name, args, _ = split(text)
+    return name, args
 
 
 async def dispatch(invocation: Invocation, deps: Deps, sub: Subcommand | None = None) -> Reply:
@@ -55,7 +75,7 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
     async def on_deepgram(
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        name, args = parse(command.get("text", ""))
+        name, args, raw_args = split(command.get("text", ""))
         sub = table.lookup(name) if name else None
         # Acknowledge before any work: Slack gives a slash command 3 seconds.
         await ack(sub.ack_text if sub and sub.ack_text else "")
@@ -70,6 +90,7 @@ def make_command_listener(table: CommandTable, deps: Deps) -> CommandListener:
             table=table,
             client=client,
             show=responder.show,
+            raw_args=raw_args,
         )
         reply = await dispatch(invocation, deps, sub)
         await responder.answer(reply)

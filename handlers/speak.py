@@ -84,7 +84,8 @@ def refuse_credentials(args: str, known: Sequence[str]) -> None:
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:
-    refuse_credentials(invocation.args, deps.settings.secrets())
+    # Slack's own form, and as Slack shows it: a key can hide in markup the plain words drop (`<mailto:KEY|mail>`).
+    refuse_credentials(invocation.slack_args, deps.settings.secrets())
     args = parse_speak_args(invocation.args)
     speaker = Speaker(deps.settings, deps.http, deps.speak)
     if args.list_voices:
@@ -103,7 +104,8 @@ async def speak_in_slack(speaker: Speaker, client: AsyncWebClient, invocation: I
     """Synthesise `args.text` and share the MP3 where the command was typed (or in the user's DM)."""
     started = time.perf_counter()
     user_id = invocation.user_id
-    order = await speaker.order(plain_text(args.text), args.voice, quota_key=f"{invocation.team_id}:{user_id}")
+    # The router already read Slack's markup as what Slack shows (`@channel`, a link's label): that is spoken.
+    order = await speaker.order(args.text, args.voice, quota_key=f"{invocation.team_id}:{user_id}")
     try:
         destination = await choose_destination(client, invocation.channel_id, user_id)
     except BotError:

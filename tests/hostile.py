@@ -52,6 +52,10 @@ def corpus(world: World) -> list[str]:
         # What Slack sends when someone types markup literally: escaped, which the router undoes once.
         "&lt;!channel&gt; &lt;@U0HOSTILE1&gt; &lt;https://evil.example|click&gt;",
         "rest <!channel> streaming --min major",
+        # `subscribe --mention` reads Slack's markup for an ID: broadcasts, unknown people and groups.
+        "--mention <!channel> --mention-min major",
+        f"--mention <@{HOSTILE_USER}|boss> rest",
+        "--mention <!subteam^S0HOSTILE1|@oncall> --digest weekly",
         "--voice <!here> hello <@U0HOSTILE1>",
         "`<!channel>` ```<@U0HOSTILE1>``` *bold* _it_ ~s~ > quote",
         DEEPGRAM_KEY,
@@ -122,7 +126,9 @@ async def sweep(bot: RunningBot, world: World, inputs: Sequence[str], *, concurr
     async def command(i: int, text: str) -> None:
         async with gate:
             user = slack.workspace.add_user(f"hostile{i}")
-            sent = await bot.driver.slash_command(text, user=user, via=bot.transport)
+            # Sent exactly as written: the corpus is Slack's own form (what `should_escape` delivers
+            # for a typed `@channel` or a picked user is this very markup), not text to escape again.
+            sent = await bot.driver.slash_command(text, user=user, via=bot.transport, escape=False)
             result.outputs.append((f"ack (/deepgram {text[:40]!r})", sent.body))
             try:
                 await bot.driver.wait_responses(sent.response_url, n=1, timeout=30)
@@ -236,7 +242,16 @@ def internal_errors(outputs: Sequence[tuple[str, Any]]) -> list[str]:
     return [where for where, value in outputs if any("went wrong on my side" in s for s in strings(value))]
 
 
+#: Answers that are the reply to a question, not a refusal of what the bot sent: `subscribe --mention`
+#: looks the typed user up, and a user that exists nowhere is `user_not_found`.
+LOOKUPS = frozenset({("users.info", "user_not_found")})
+
+
 def slack_refusals(slack: FakeSlack) -> list[str]:
     """Web API calls and response_url posts the fake refused (blocks too long, invalid arguments…)."""
-    refused = [f"{c.method}: {c.error}" for c in slack.calls if not c.ok and not c.injected]
+    refused = [
+        f"{c.method}: {c.error}"
+        for c in slack.calls
+        if not c.ok and not c.injected and (c.method, c.error) not in LOOKUPS
+    ]
     return refused + [f"response_url {r.status}: {r.response_body[:80]}" for r in slack.responses if r.status != 200]

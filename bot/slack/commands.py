@@ -27,6 +27,9 @@ class Invocation:
     """One `/deepgram <name> <args>` as typed, with who typed it where."""
 
     name: str
+    #: The arguments as Slack shows them: mentions, channels and links read as their labels
+    #: (`@oncall`, `#dev`, `dpgr.am/net0001`) and `&amp;`/`&lt;`/`&gt;` undone once
+    #: (`bot.slack.incoming.plain_text`). What a subcommand parses and echoes.
     args: str
     user_id: str
     channel_id: str
@@ -37,6 +40,14 @@ class Invocation:
     #: Shows an interim reply at once through the command's response_url; the reply `run` returns
     #: replaces it (`bot.slack.listeners.Responder`). For subcommands that take seconds (status).
     show: Callable[[Reply], Awaitable[None]] | None = field(default=None, repr=False, compare=False)
+    #: The arguments exactly as Slack sent them (manifest `should_escape: true`): markup intact
+    #: (`<@U…|name>`, `<!subteam^S…|@name>`), `&`, `<`, `>` still escaped. None outside Slack.
+    raw_args: str | None = field(default=None, repr=False)
+
+    @property
+    def slack_args(self) -> str:
+        """The arguments with Slack's markup, when there was any (else the plain `args`)."""
+        return self.args if self.raw_args is None else self.raw_args
 
 
 Handler = Callable[[Invocation, "Deps"], Awaitable[Reply]]

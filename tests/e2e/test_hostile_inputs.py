@@ -61,10 +61,12 @@ async def test_every_subcommand_and_dm_keeps_hostile_text_inert(bot: RunningBot,
     # and neither does the bot's log (stopping it checks for tracebacks and its own secrets).
     assert scan([("spoken", spoken(world))], credentials(world)).credentials == []
     assert scan([("log", bot.process.lines)], credentials(world)).credentials == []
-    # The sweep did reach the echoes: shown escaped, and keys masked to their last 4 characters.
+    # The sweep did reach the echoes: Slack's markup read as Slack shows it (`@channel`, a link's label),
+    # markup typed literally shown as that text, escaped, and keys masked to their last 4 characters.
     everything = "\n".join(replies(result.outputs))
-    assert "I don't know `&lt;!channel&gt;`" in everything
-    assert "&lt;!here&gt;" in everything and "&lt;https://evil.example/login|click here&gt;" in everything
+    assert "I don't know `&lt;!channel&gt;`" in everything and "I don't know `@channel`" in everything
+    assert "&lt;https://evil.example|click&gt;" in everything and "I can't see the user group @oncall" in everything
+    assert "Alerts can't mention `@channel`" in everything and "I can't find that person" in everything
     assert messages.SPEAK_CREDENTIAL in everything
     assert f"…{DEEPGRAM_KEY[-4:]}" in everything
     shared = [f.initial_comment or "" for f in world.slack.files.values()]
@@ -76,14 +78,14 @@ async def test_speak_refuses_credentials_and_quotes_text_inert(bot: RunningBot, 
     and the quota is untouched. Other text is shared with a comment where nothing is live."""
     own = (world.deepgram.api_key, world.slack.bot_token)
     for value in (DEEPGRAM_KEY, JWT, SLACK_BOT_TOKEN, *own, f"<mailto:{DEEPGRAM_KEY}|mail>"):
-        reply = await ask(bot, f"speak our key is {value}, please read it out")
+        reply = await ask(bot, f"speak our key is {value}, please read it out", escape=False)
         assert messages.SPEAK_CREDENTIAL in reply and DEEPGRAM_KEY[:-4] not in reply and value[:-4] not in reply
     assert world.deepgram.speak_outputs == [] and world.slack.files == {} and world.slack.uploads == []
     # The refusals cost nothing: six requests from the same person are still within the quota; the
     # last one's public comment quotes the text as plain words: `<!channel>` and links stay text.
     for n in range(5):
         assert "Shared the clip" in await ask(bot, f"speak Hello number {n}.")
-    reply = await ask(bot, "speak <!channel> hello <@U0HOSTILE1> see <https://evil.example|click>")
+    reply = await ask(bot, "speak <!channel> hello <@U0HOSTILE1> see <https://evil.example|click>", escape=False)
     assert "Shared the clip" in reply
     f = list(world.slack.files.values())[-1]
     # Read as Slack shows it (`@channel`, the link's label), then quoted as plain text.
@@ -141,9 +143,12 @@ async def test_subscribe_says_what_each_refusal_means(bot: RunningBot, world: Wo
     assert "Subscribed" in await ask(bot, "subscribe", channel=public.id)
     assert public.is_member(slack.bot_user_id)
 
-    # Unknown words come back escaped and masked, never live or whole.
-    answer = await ask(bot, f"subscribe <!channel> {DEEPGRAM_KEY}")
-    assert "I don't know the surface or component `&lt;!channel&gt;`" in answer
+    # Unknown words come back as Slack showed them (`<!channel>` is `@channel`), escaped and masked,
+    # never live or whole.
+    answer = await ask(bot, f"subscribe <!channel> {DEEPGRAM_KEY}", escape=False)
+    assert "I don't know the surface or component `@channel`" in answer
     assert "<!channel>" not in answer
+    answer = await ask(bot, "subscribe &lt;!channel&gt;", escape=False)
+    assert "I don't know the surface or component `&lt;!channel&gt;`" in answer
     answer = await ask(bot, f"subscribe {DEEPGRAM_KEY}")
     assert f"`…{DEEPGRAM_KEY[-4:]}`" in answer and DEEPGRAM_KEY[:-4] not in answer

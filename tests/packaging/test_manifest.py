@@ -12,6 +12,7 @@ import yaml
 from referencing import Registry, Resource
 
 from handlers import SUBCOMMANDS
+from simworld.slack.escaping import MANIFEST_SHOULD_ESCAPE
 from simworld.world import MANIFEST_BOT_SCOPES
 from tests.conftest import ROOT
 
@@ -69,13 +70,22 @@ def test_manifest_declares_what_the_bot_uses(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "chat:write.public", "channels:join", "files:write", "im:history"} <= scopes
     (command,) = features["slash_commands"]
-    assert command["command"] == "/deepgram" and command["should_escape"] is False
+    assert command["command"] == "/deepgram" and command["should_escape"] is True
+    # `subscribe --mention` checks people with users.info and groups with usergroups.list.
+    assert {"users:read", "usergroups:read"} <= scopes
 
 
 def test_usage_hint_matches_the_command_table(manifest: dict[str, Any]) -> None:
     """The hint Slack shows under /deepgram is generated from the same table the router uses."""
     (command,) = manifest["features"]["slash_commands"]
     assert command["usage_hint"] == SUBCOMMANDS.usage_hint()
+
+
+def test_simulated_slack_escapes_commands_like_the_manifest_says(manifest: dict[str, Any]) -> None:
+    """The fake Slack's driver sends command text the way `should_escape` makes Slack send it (the sandbox
+    cannot read the manifest either)."""
+    (command,) = manifest["features"]["slash_commands"]
+    assert command["should_escape"] is MANIFEST_SHOULD_ESCAPE
 
 
 def test_simulated_workspace_grants_the_manifest_scopes(manifest: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from bot.runtime.deps import Deps
 from bot.slack.commands import CommandTable, Invocation, Subcommand
 from bot.slack.kit import Reply
 from handlers import SUBCOMMANDS
-from handlers.router import dispatch, parse
+from handlers.router import dispatch, parse, split
 
 
 async def _ok(inv: Invocation, deps: Deps) -> Reply:
@@ -69,10 +69,28 @@ async def test_unknown_subcommand_suggests_closest() -> None:
 
 
 async def test_unknown_subcommand_is_escaped() -> None:
-    """What the user typed is escaped before it is echoed, so it can't ping anyone."""
+    """What the user typed is echoed as Slack showed it, escaped, so it can't ping anyone: a broadcast
+    Slack sent as `<!channel>` reads `@channel`; `<!channel>` typed as text comes back as that text."""
     reply = await dispatch(invocation("<!channel>"), deps=None)  # type: ignore[arg-type]
-    assert "<!channel>" not in reply.text and "&lt;!channel&gt;" in reply.text
+    assert "<!channel>" not in reply.text and "`@channel`" in reply.text
     assert reply.blocks and "<!channel>" not in str(reply.blocks)
+    reply = await dispatch(invocation("&lt;!channel&gt;"), deps=None)  # type: ignore[arg-type]
+    assert "<!channel>" not in reply.text and "&lt;!channel&gt;" in reply.text
+
+
+def test_split_keeps_slack_markup_for_the_options_that_need_ids() -> None:
+    """`args` is what the user sees; `raw_args` is Slack's text after the subcommand, markup intact."""
+    text = "subscribe rest --mention <!subteam^S0ONCALL1|@on call> &amp; <https://x.io/a?b=1&amp;c=2>"
+    name, args, raw = split(text)
+    assert name == "subscribe"
+    assert args == "rest --mention @on call & https://x.io/a?b=1&c=2"
+    assert raw == "rest --mention <!subteam^S0ONCALL1|@on call> &amp; <https://x.io/a?b=1&amp;c=2>"
+    assert split("<@U0ALICE01|alice smith> hi") == ("@alice smith", "hi", "hi")
+    assert split("why <http://dpgr.am/net0001|dpgr.am/net0001> &amp;quot;") == (
+        "why",
+        "dpgr.am/net0001 &quot;",
+        "<http://dpgr.am/net0001|dpgr.am/net0001> &amp;quot;",
+    )
 
 
 async def test_bot_error_message_is_shown() -> None:
