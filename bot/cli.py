@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
         "status: 0 a playbook was found (or the list shown), 1 nothing matched.",
     )
     why_parser.add_argument("topic", nargs="*", help="what to look up")
+    history_parser = commands.add_parser(
+        "history",
+        help="print the probes' uptime, latency and failures and the recent incidents from the bot's database",
+        description="Print what /deepgram history shows from the bot's database (DEEPGRAM_DOCTOR_DB): uptime, "
+        "p50/p95 latency and failures by side over 24 h and 7 days, recent incidents; --chart also writes the "
+        "latency chart. Exit status: 0 done, 1 unreadable database or nothing to chart, 2 bad configuration, "
+        "no database or an unwritable FILE.",
+    )
+    history_parser.add_argument(
+        "--chart", metavar="FILE.png", help="also write the latency chart (24 h and 7 days) as a PNG to FILE.png"
+    )
     sandbox_parser = commands.add_parser(
         "sandbox",
         help="try every command offline: a simulated Slack, Deepgram and status page in your terminal",
@@ -97,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
         "opened and writable. Exit status: 0 healthy, 1 unhealthy, 2 bad configuration.",
     )
     health_parser.add_argument("--json", action="store_true", help="print the health report as JSON")
+    digest_parser = commands.add_parser(
+        "digest",
+        help="print the weekly digest from the bot's database (DEEPGRAM_DOCTOR_DB)",
+        description="Print the weekly digest the bot posts with /deepgram subscribe --digest weekly, from the "
+        "bot's database (DEEPGRAM_DOCTOR_DB; nothing is sent): the latest week due (DIGEST_DAY, DIGEST_HOUR, "
+        "DIGEST_TZ), or the one ending on --period-ending. Exit status: 0 printed, 1 the database could not be "
+        "read, 2 bad configuration, no database or a bad date.",
+    )
+    digest_parser.add_argument(
+        "--period-ending", type=_local_day, metavar="YYYY-MM-DD", help="the week's last day (at DIGEST_HOUR)"
+    )
+    digest_parser.add_argument("--json", action="store_true", help="print the digest as JSON")
     return parser
 
 
@@ -110,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(run_speak(args.text, voice=args.voice, output=args.output, list_voices=args.voices))
     if args.command == "why":
         sys.exit(run_why(" ".join(args.topic)))
+    if args.command == "history":
+        sys.exit(run_history(chart=args.chart))
+    if args.command == "digest":
+        sys.exit(run_digest(args.period_ending, as_json=args.json))
     if args.command == "sandbox":
         sys.exit(run_sandbox(script=args.script, http=args.http, files_dir=args.files, poll_seconds=args.poll))
     sys.exit(run_serve(force_http=args.http))
@@ -249,6 +277,12 @@ def run_why(query: str) -> int:
     return EXIT_OK
 
 
+def run_history(*, chart: str | None) -> int:
+    from bot.runtime.history import run_history as run
+
+    return run(chart=chart)
+
+
 def run_sandbox(*, script: str | None, http: bool, files_dir: str, poll_seconds: float) -> int:
     """The offline sandbox. Imported here only: the simulated world is never loaded by `serve`."""
     from simworld.sandbox import main as sandbox_main
@@ -272,6 +306,47 @@ def run_healthcheck(*, as_json: bool) -> int:
     report = heartbeat.healthcheck(settings.health_file)
     print(json.dumps(report.to_json(), indent=2) if as_json else "\n".join(report.lines()))
     return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+def run_digest(period_ending: date | None, *, as_json: bool) -> int:
+    """Print one week's digest from the bot's database; nothing is sent anywhere."""
+    from datetime import UTC, datetime
+
+    from bot.digest import DigestParams, read_digest
+    from bot.store import Store, StoreOpenError
+    from bot.text.digest import digest_text
+
+    path = os.environ.get("DEEPGRAM_DOCTOR_DB", "").strip()
+    if not path or not Path(path).is_file():
+        where = f"there is no database at {path!r}" if path else "DEEPGRAM_DOCTOR_DB is not set"
+        print(f"deepgram-doctor digest: {where}; point DEEPGRAM_DOCTOR_DB at the bot's database.", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        settings = Settings.from_env(os.environ, slack=False, database="optional")
+    except ConfigError as exc:
+        return _report_config_problems(exc)
+    configure_logging(settings.secrets(), level=logging.WARNING)
+    params = DigestParams.from_settings(settings)
+    period = params.ending(period_ending) if period_ending else params.last_due(datetime.now(UTC))
+    try:
+        store = Store.open(path)
+        try:
+            digest = read_digest(store, period, params=params)
+        finally:
+            store.close()
+    except (StoreOpenError, StoreError) as exc:
+        print(f"deepgram-doctor digest: the database could not be read: {exc.reason}.", file=sys.stderr)
+        return EXIT_FAILURE
+    print(json.dumps(digest.to_json(), indent=2) if as_json else digest_text(digest).rstrip("\n"))
+    return EXIT_OK
+
+
+def _local_day(value: str) -> date:
+    """`--period-ending 2026-12-07`; argparse reports anything else with this message (exit status 2)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a date, YYYY-MM-DD; got {value!r}") from None
 
 
 def _report_config_problems(exc: ConfigError) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
 
@@ -29,6 +30,9 @@ DEFAULT_DEEPGRAM_API_URL = "https://api.deepgram.com"
 DEFAULT_STATUS_URL = "https://status.deepgram.com"
 DEFAULT_DB = "./deepgram-doctor.db"
 MEMORY_DB = ":memory:"
+#: History kept by default, and the least allowed: the digest compares a week with the week before.
+KEEP_DAYS = 40
+MIN_KEEP_DAYS = 14
 #: Beside the database, named the way SQLite names its own files (`-wal`, `-shm`).
 HEALTH_FILE_SUFFIX = "-health.json"
 
@@ -70,6 +74,12 @@ class Settings:
     probe_fail_runs: int = 2
     probe_recover_runs: int = 2
     alert_pace_seconds: float = 1.0
+    #: After a send that may have reached Slack, wait this long before looking for it in the channel.
+    alert_recovery_grace_seconds: float = 15.0
+    #: The least time between two `conversations.history`/`replies` calls (Tier 3: 1.2 s; some apps: 60 s).
+    slack_history_interval_seconds: float = 1.2
+    #: The delivery lease (one process polls, probes and delivers): how long it lasts unless renewed.
+    lease_seconds: float = 30.0
     speak_max_chars: int = 5000
     port: int = 3000
     transport: Transport = "socket"
@@ -80,6 +90,12 @@ class Settings:
     health_poll_stale_seconds: float = 180.0
     #: Socket Mode may be disconnected (reconnecting) this long before Slack counts as unhealthy.
     health_reconnect_seconds: float = 60.0
+    #: When the weekly digest is due: weekday (`mon`…`sun`), hour (0–23) and IANA time zone.
+    digest_day: str = "mon"
+    digest_hour: int = 9
+    digest_tz: str = "UTC"
+    #: Probe runs, balance samples, topic counts and resolved incidents older than this are pruned.
+    history_retention_days: int = KEEP_DAYS
 
     @property
     def deepgram_ws_url(self) -> str:
@@ -177,6 +193,9 @@ class Settings:
         fail_runs = _number(environ, "PROBE_FAIL_RUNS", 2, problems, minimum=1, maximum=100, integer=True)
         recover_runs = _number(environ, "PROBE_RECOVER_RUNS", 2, problems, minimum=1, maximum=100, integer=True)
         pace = _number(environ, "ALERT_PACE_SECONDS", 1.0, problems, minimum=0, maximum=60)
+        grace = _number(environ, "ALERT_RECOVERY_GRACE_SECONDS", 15.0, problems, minimum=0, maximum=600)
+        history_interval = _number(environ, "SLACK_HISTORY_INTERVAL_SECONDS", 1.2, problems, minimum=0, maximum=300)
+        lease = _number(environ, "LEASE_SECONDS", 30.0, problems, minimum=0.5, maximum=3600)
         # The most characters one /deepgram speak may synthesise (it spends the team's credits).
         speak_max_chars = _number(environ, "SPEAK_MAX_CHARS", 5000, problems, minimum=1, maximum=100_000, integer=True)
         port = _number(environ, "PORT", 3000, problems, minimum=1, maximum=65535, integer=True)
@@ -191,6 +210,10 @@ class Settings:
         stale_default = max(3 * poll, 30.0)
         poll_stale = _number(environ, "HEALTH_POLL_STALE_SECONDS", stale_default, problems, minimum=0.1, maximum=86400)
         reconnect = _number(environ, "HEALTH_RECONNECT_SECONDS", 60.0, problems, minimum=0.1, maximum=3600)
+        digest_day = _weekday(text("DIGEST_DAY"), problems)
+        digest_hour = _number(environ, "DIGEST_HOUR", 9, problems, minimum=0, maximum=23, integer=True)
+        digest_tz = _time_zone(text("DIGEST_TZ"), problems)
+        keep = _number(environ, "HISTORY_RETENTION_DAYS", KEEP_DAYS, problems, minimum=MIN_KEEP_DAYS, integer=True)
 
         if slack:
             problems = slack_problems + problems
@@ -220,6 +243,9 @@ class Settings:
             probe_fail_runs=int(fail_runs),
             probe_recover_runs=int(recover_runs),
             alert_pace_seconds=float(pace),
+            alert_recovery_grace_seconds=float(grace),
+            slack_history_interval_seconds=float(history_interval),
+            lease_seconds=float(lease),
             speak_max_chars=int(speak_max_chars),
             port=int(port),
             transport=transport,
@@ -227,6 +253,10 @@ class Settings:
             health_interval_seconds=float(health_interval),
             health_poll_stale_seconds=float(poll_stale),
             health_reconnect_seconds=float(reconnect),
+            digest_day=digest_day,
+            digest_hour=int(digest_hour),
+            digest_tz=digest_tz,
+            history_retention_days=int(keep),
         )
 
 
@@ -291,6 +321,26 @@ def _surface_ids(value: str | None, problems: list[str]) -> tuple[str, ...]:
         )
         return ()
     return ids
+
+
+def _weekday(value: str | None, problems: list[str]) -> str:
+    """`DIGEST_DAY=Monday` → `mon`: a weekday's English name or its first three letters."""
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    if value is None or any(value.lower() in (day, day[:3]) for day in days):
+        return (value or "mon").lower()[:3]
+    problems.append(f"DIGEST_DAY must be a weekday: mon, tue, wed, thu, fri, sat or sun; got {_clip(value)!r}.")
+    return "mon"
+
+
+def _time_zone(value: str | None, problems: list[str]) -> str:
+    """`DIGEST_TZ=Europe/Berlin`: an IANA time zone this machine knows (the `tzdata` package brings them all)."""
+    try:
+        return ZoneInfo(value or "UTC").key or "UTC"
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, malformed, or a folder of zones
+        problems.append(
+            f"DIGEST_TZ must be an IANA time zone name such as UTC or Europe/Berlin; got {_clip(value or '')!r}."
+        )
+        return "UTC"
 
 
 def _region_urls(value: str | None, problems: list[str]) -> tuple[str, ...]:

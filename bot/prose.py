@@ -24,7 +24,18 @@ from typing import Literal
 
 from bot.topics import Topic
 
-__all__ = ["Prose", "Span", "Style", "clip", "code", "link", "see", "strong"]
+__all__ = ["Prose", "Span", "Style", "clip", "code", "drop_invisible", "link", "see", "strong"]
+
+# Control characters (tab and line feed aside) and invisible formatting ones that can disguise text
+# (zero-width space, bidi overrides and isolates, word joiner, BOM) have no place in what we show.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def drop_invisible(text: str, replacement: str = "") -> str:
+    """`text` without control characters (tab and line feed kept) and invisible formatting characters:
+    what a Slack message or a terminal shows of text from elsewhere (escape sequences included)."""
+    return _INVISIBLE.sub(replacement, text)
+
 
 Style = Literal["plain", "code", "strong", "link", "topic"]
 

@@ -33,7 +33,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     status.register_actions(app, deps)
     why.register_actions(app, deps)
     app.event("app_home_opened")(make_home_listener(SUBCOMMANDS, deps))
-    app.event("message", matchers=[dm.is_user_dm])(dm.on_direct_message)
+    app.event("message", matchers=[dm.is_user_dm])(dm.make_dm_listener(deps))
     # Every other message event (the bot's own echoes, edits, channel joins) is acknowledged and
     # dropped here; without a listener Bolt would leave it unacknowledged and Slack would resend it.
     app.event("message")(_ignore)

@@ -12,9 +12,11 @@ probe" (one streaming probe from here) and "Run /deepgram status" (the full stat
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.digest import record_ask
 from bot.playbooks.library import load_library
 from bot.playbooks.match import match
 from bot.probes import probe_streaming
@@ -38,8 +40,9 @@ from bot.topics import Topic
 log = logging.getLogger(__name__)
 
 
-def why_reply(query: str) -> Reply:
-    """The answer to `/deepgram why <query>`: a playbook, the topic list, or did-you-mean."""
+def why_reply(query: str, *, answered: Callable[[Topic], None] | None = None) -> Reply:
+    """The answer to `/deepgram why <query>`: a playbook, the topic list, or did-you-mean. `answered` is told
+    the topic of a playbook answer (for the weekly digest's topic counts)."""
     library = load_library()
     found = match(query, library)
     if found.empty:
@@ -47,11 +50,14 @@ def why_reply(query: str) -> Reply:
     if found.best is None:
         return no_match_reply(found, library)
     log.info("playbook matched", extra={"topic": found.best.value, "kind": found.kind, "score": found.score})
+    if answered is not None:
+        answered(found.best)
     return playbook_reply(library[found.best], found)
 
 
 async def run(invocation: Invocation, deps: Deps) -> Reply:
-    return why_reply(invocation.args)
+    # Counted for the digest: the topic and the day, not who asked or what they typed.
+    return why_reply(invocation.args, answered=lambda topic: record_ask(deps.store, topic.value, now=deps.clock()))
 
 
 SUBCOMMAND = Subcommand(name="why", usage="why <topic>", summary=messages.WHY_SUMMARY, run=run)

@@ -7,12 +7,14 @@ script, started with an environment that points it at the simulated world.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import ctypes
 import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -53,15 +55,83 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+WARM_SCRIPT = Path(__file__).with_name("warmbot.py")
+
+
+class _Spares:
+    """One `simworld/warmbot.py` process kept ready (its imports done), replaced as soon as it is taken."""
+
+    def __init__(self) -> None:
+        self.spare: subprocess.Popen[bytes] | None = None
+
+    def take(self) -> subprocess.Popen[bytes]:
+        spare = self.spare if self.spare is not None and self.spare.poll() is None else self._spawn()
+        self.spare = self._spawn()
+        return spare
+
+    def close(self) -> None:
+        if self.spare is not None and self.spare.poll() is None:
+            self.spare.kill()
+            self.spare.wait()
+        self.spare = None
+
+    @staticmethod
+    def _spawn() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, str(WARM_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1"},
+            preexec_fn=die_with_parent(),
+        )
+
+
+_SPARES = _Spares()
+atexit.register(_SPARES.close)
+
+
+class _Warm:
+    """A spare that became the bot: the calls `BotProcess` makes of an `asyncio.subprocess.Process`."""
+
+    def __init__(self, popen: subprocess.Popen[bytes], stdout: asyncio.StreamReader) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+        self.stdout = stdout
+
+    @property
+    def returncode(self) -> int | None:
+        return self.popen.poll()
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    def send_signal(self, sig: int) -> None:
+        self.popen.send_signal(sig)
+
+    async def wait(self) -> int:
+        while (code := self.popen.poll()) is None:
+            await asyncio.sleep(0.01)
+        return code
+
+
 class BotProcess:
-    """The bot in a child process; its JSON log lines are collected as they arrive."""
+    """The bot in a child process; its JSON log lines are collected as they arrive.
+
+    `warm` (the end-to-end tests turn it on): the process is a spare started ahead of time with its
+    imports done (`simworld/warmbot.py`), handed its environment and arguments, and then the same
+    `deepgram-doctor` entry point; it saves each test about a second. Off for a `PYTHONPATH`
+    override (another copy of the code) and by default.
+    """
+
+    warm = False
 
     def __init__(self, env: Mapping[str, str], *args: str, tied_to_parent: bool = False) -> None:
         """`tied_to_parent`: the bot is terminated if this process dies (Linux), for interactive tools."""
         self.env = {"PATH": os.environ.get("PATH", ""), "PYTHONUNBUFFERED": "1", **env}
         self.args = ["serve", *args]
         self.tied_to_parent = tied_to_parent
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: asyncio.subprocess.Process | _Warm | None = None
         self.lines: list[str] = []
         self._reader: asyncio.Task[None] | None = None
         self._new_line = asyncio.Event()
@@ -79,7 +149,26 @@ class BotProcess:
         return "\n".join(self.lines)
 
     async def start(self, *, ready_timeout: float = 20.0) -> BotProcess:
-        self.proc = await asyncio.create_subprocess_exec(
+        if self.warm and "PYTHONPATH" not in self.env:
+            self.proc = await self._take_spare()
+        else:
+            self.proc = await self._spawn()
+        self._reader = asyncio.create_task(self._read())
+        await self.wait_for_log("ready", timeout=ready_timeout)
+        return self
+
+    async def _take_spare(self) -> _Warm:
+        popen = _SPARES.take()
+        assert popen.stdin is not None and popen.stdout is not None
+        popen.stdin.write(json.dumps({"env": self.env, "args": self.args}).encode() + b"\n")
+        popen.stdin.close()
+        reader = asyncio.StreamReader()
+        loop = asyncio.get_running_loop()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), popen.stdout)
+        return _Warm(popen, reader)
+
+    async def _spawn(self) -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
             *bot_command(),
             *self.args,
             env=self.env,
@@ -88,9 +177,6 @@ class BotProcess:
             stderr=asyncio.subprocess.STDOUT,
             preexec_fn=die_with_parent() if self.tied_to_parent else None,
         )
-        self._reader = asyncio.create_task(self._read())
-        await self.wait_for_log("ready", timeout=ready_timeout)
-        return self
 
     async def _read(self) -> None:
         assert self.proc and self.proc.stdout

@@ -70,6 +70,7 @@ MANIFEST_BOT_SCOPES: frozenset[str] = frozenset(
         "im:read",
         "im:write",
         "users:read",
+        "usergroups:read",
     }
 )
 

@@ -10,8 +10,17 @@ from bot.alerts.changes import detect
 from bot.alerts.events import CLOSING, OPENING, Event, EventKind, Family, Severity, Source
 from bot.alerts.memory import PageMemory
 from bot.alerts.own import Balance, Streak, watch_balance, watch_probes
-from bot.alerts.routing import SEVERITIES, route, wants
-from bot.alerts.subscribing import SUBSCRIBE_USAGE, daily_probe_cost, describe_filters, parse_subscribe
+from bot.alerts.routing import SEVERITIES, Delivery, Story, deliveries, route, stories, wants
+from bot.alerts.subscribing import (
+    SUBSCRIBE_USAGE,
+    SubscribeRequest,
+    daily_probe_cost,
+    describe_digest,
+    describe_filters,
+    describe_mention,
+    parse_subscribe,
+    parse_subscribe_request,
+)
 
 __all__ = [
     "CLOSING",
@@ -19,18 +28,26 @@ __all__ = [
     "SEVERITIES",
     "SUBSCRIBE_USAGE",
     "Balance",
+    "Delivery",
     "Event",
     "EventKind",
     "Family",
     "PageMemory",
     "Severity",
     "Source",
+    "Story",
     "Streak",
+    "SubscribeRequest",
     "daily_probe_cost",
+    "deliveries",
+    "describe_digest",
     "describe_filters",
+    "describe_mention",
     "detect",
     "parse_subscribe",
+    "parse_subscribe_request",
     "route",
+    "stories",
     "wants",
     "watch_balance",
     "watch_probes",

@@ -7,7 +7,7 @@ The Slack view (`bot.slack.views.alerts`) turns an event into messages; the outb
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -133,8 +133,13 @@ class Event:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Event:
-        """Read an outbox row; rows stored before `family` and `topic` existed read as they always did."""
-        values = dict(data)
+        """Read an outbox row; rows stored before `family` and `topic` existed read as they always did.
+
+        Keys that are not fields are the delivery's, not the event's (`"mention"`, `bot.alerts.routing.Delivery`):
+        they are left out here, and read from the row by whoever needs them.
+        """
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
         for name in ("component_names", "surfaces"):
             values[name] = tuple(values.get(name) or ())
         values.setdefault("family", FAMILY_OF[values["kind"]])

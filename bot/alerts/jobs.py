@@ -9,6 +9,7 @@ that cannot be written is logged by the store and, for the status poll, reported
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -20,8 +21,10 @@ from bot.alerts.changes import NOTHING_READ
 from bot.alerts.incidents import incidents_to_confirm
 from bot.alerts.maintenance import maintenances_to_confirm
 from bot.alerts.own import Balance, Streak, watch_balance, watch_probes
-from bot.alerts.routing import route
+from bot.alerts.routing import deliveries as plan_deliveries
+from bot.alerts.routing import stories
 from bot.deepgram import auth_header
+from bot.digest.sampling import BalanceSampler
 from bot.errors import StoreError
 from bot.health import Health
 from bot.keys.live import call, project_list
@@ -55,6 +58,8 @@ class Monitor:
         # Its own client (own ETag cache): `/deepgram status` fetching the page must not make the
         # monitor see "304 unchanged" for a change it never diffed.
         self.statuspage = StatusPageClient(deps.http, deps.settings.deepgram_status_url)
+        #: Hourly balance samples for the weekly digest.
+        self.balance_samples = BalanceSampler(deps.store)
 
     async def poll_status(self) -> list[Event]:
         """Fetch the status page; diff against memory; queue alerts for the subscribed channels."""
@@ -126,9 +131,13 @@ class Monitor:
             recover_after=settings.probe_recover_runs,
         )
         state: dict[str, Any] = {"probes": {k: v.to_json() for k, v in streaks.items()}}
-        if settings.balance_alert_usd is not None and settings.deepgram_api_key:
+        now = self.deps.clock().timestamp()
+        sampling = self.balance_samples.due(now)
+        if (settings.balance_alert_usd is not None or sampling) and settings.deepgram_api_key:
             balances = await fetch_balances(self.deps.http, settings.deepgram_api_url, settings.deepgram_api_key)
-            if balances is not None:
+            if sampling:
+                self.balance_samples.keep(balances, now=now)
+            if balances is not None and settings.balance_alert_usd is not None:
                 low, balance_events = watch_balance(
                     store.monitor.load_state("balance") or {},
                     balances,
@@ -142,7 +151,11 @@ class Monitor:
 
     def _commit(self, state: dict[str, Any], events: Sequence[Event]) -> None:
         store = self.deps.store
-        deliveries = route(events, store.subscriptions.active())
+        subscriptions = store.subscriptions.active()
+        # Who was already told of these stories decides which delivery mentions the channel's on-call.
+        mentioning = events and any(s.mention for s in subscriptions)
+        told = stories(store.monitor.told({e.thread for e in events})) if mentioning else {}
+        deliveries = plan_deliveries(events, subscriptions, told)
         incidents = [
             {
                 "id": e.thread.split(":", 1)[1],
@@ -151,6 +164,7 @@ class Monitor:
                 "link": e.link,
                 "started_at": e.started_at,
                 "resolved_at": e.ended_at,
+                "components": json.dumps(list(e.component_names)),
             }
             for e in events
             if e.family == "incident"
@@ -158,7 +172,7 @@ class Monitor:
         # Outbox bookkeeping runs on the courier's clock: it is compared with Slack's own timestamps.
         queued = store.monitor.commit_events(
             state,
-            [(e.to_json(), channel) for e, channel in deliveries],
+            [(d.to_json(), d.channel_id) for d in deliveries],
             now=self.courier.clock(),
             incidents=incidents,
         )

@@ -1,14 +1,17 @@
-"""Which subscriptions an event goes to: surface / component filters and minimum severity. Pure."""
+"""Which subscriptions an event goes to (surface / component filters, minimum severity), and which of
+those deliveries mention the channel's on-call person or group. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from bot.alerts.events import Event
+from bot.alerts.events import CLOSING, Event
 from bot.store import Subscription
 from bot.surfaces import SURFACE_IDS, component_key, surface
 
-__all__ = ["SEVERITIES", "route", "wants"]
+__all__ = ["SEVERITIES", "Delivery", "Story", "at_least", "deliveries", "route", "stories", "wants"]
 
 SEVERITIES = ("minor", "major")
 
@@ -45,3 +48,86 @@ def wants(sub: Subscription, event: Event) -> bool:
 def route(events: Sequence[Event], subscriptions: Sequence[Subscription]) -> list[tuple[Event, str]]:
     """Every (event, channel) delivery to queue."""
     return [(event, sub.channel_id) for event in events for sub in subscriptions if wants(sub, event)]
+
+
+def at_least(severity: str, minimum: str | None) -> bool:
+    """Is `severity` at or above `minimum` (None: any severity is)?"""
+    if minimum not in SEVERITIES:
+        return True
+    return SEVERITIES.index(severity) >= SEVERITIES.index(minimum) if severity in SEVERITIES else False
+
+
+# -- mentions ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One event queued for one channel. `mention` is the Slack ID (`U…`, `W…` or `S…`) its message
+    mentions, or None; it travels in the outbox row's event JSON under `"mention"`."""
+
+    event: Event
+    channel_id: str
+    mention: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.event.to_json()
+        if self.mention:
+            data["mention"] = self.mention
+        return data
+
+
+@dataclass(frozen=True)
+class Story:
+    """What one channel was already sent of one story (one `thread`): its root went out (or is
+    queued), mentioning someone or not, and whether the resolution mentioned them too."""
+
+    mentioned: bool = False
+    resolution_mentioned: bool = False
+
+
+def stories(rows: Iterable[tuple[str, str, str, bool]]) -> dict[tuple[str, str], Story]:
+    """Fold the outbox rows already queued or sent, oldest first, as `(thread, channel, kind, mentioned)`,
+    into what each `(thread, channel)` was told. The first row of a story in a channel is its root."""
+    found: dict[tuple[str, str], Story] = {}
+    for thread, channel, kind, mentioned in rows:
+        key = (thread, channel)
+        story = found.get(key)
+        if story is None:
+            found[key] = Story(mentioned, mentioned and kind in CLOSING)
+        elif mentioned and kind in CLOSING:
+            found[key] = Story(story.mentioned, True)
+    return found
+
+
+def deliveries(
+    events: Sequence[Event],
+    subscriptions: Sequence[Subscription],
+    told: Mapping[tuple[str, str], Story] | None = None,
+) -> list[Delivery]:
+    """Every delivery to queue (as `route`), each with the mention its message carries.
+
+    A channel's mention goes on the root of a story (the first message of the story in that channel)
+    when the event is at or above the subscription's `mention_min`, and once more on the resolution
+    of a story whose root mentioned. Updates in the thread never mention: the people were told.
+    `told` is what the outbox already holds (`stories`); events of one batch count in order.
+    """
+    seen = dict(told or {})
+    out: list[Delivery] = []
+    for event in events:
+        for sub in subscriptions:
+            if not wants(sub, event):
+                continue
+            key = (event.thread, sub.channel_id)
+            mention, seen[key] = _mention(sub, event, seen.get(key))
+            out.append(Delivery(event, sub.channel_id, mention))
+    return out
+
+
+def _mention(sub: Subscription, event: Event, story: Story | None) -> tuple[str | None, Story]:
+    """The mention this delivery carries, and the story as the channel will then know it."""
+    if story is None:  # the channel has nothing of this story yet: this event opens its thread there
+        mentions = bool(sub.mention) and at_least(event.severity, sub.mention_min)
+        return (sub.mention if mentions else None), Story(mentions, mentions and event.kind in CLOSING)
+    if sub.mention and story.mentioned and not story.resolution_mentioned and event.kind in CLOSING:
+        return sub.mention, Story(True, True)
+    return None, story

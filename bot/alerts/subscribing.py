@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from bot.alerts.routing import SEVERITIES
 from bot.errors import UsageError
@@ -12,15 +14,38 @@ from bot.prose import Prose, clip, code
 from bot.surfaces import SURFACES, SurfaceSpec, component_key, surface_for_word
 
 __all__ = [
+    "DIGEST_DAYS",
+    "MENTION_USAGE",
     "PRERECORDED_USD_PER_MIN",
     "STREAMING_USD_PER_MIN",
     "SUBSCRIBE_USAGE",
+    "SubscribeRequest",
     "daily_probe_cost",
+    "describe_digest",
     "describe_filters",
+    "describe_mention",
     "parse_subscribe",
+    "parse_subscribe_request",
 ]
 
-SUBSCRIBE_USAGE = "subscribe [<surface>|<component>…] [--min major]"
+SUBSCRIBE_USAGE = (
+    "subscribe [<surface>|<component>…] [--min major] [--mention @group|@user|off] [--mention-min major] "
+    "[--digest weekly|off]"
+)
+#: How `--mention` is typed; the Slack side reads its value (it needs Slack's IDs, `bot.slack.mentions`).
+MENTION_USAGE = "--mention @oncall"
+#: `DIGEST_DAY` values and how they read.
+DIGEST_DAYS: Mapping[str, str] = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+#: Options that take a value (`--min major` or `--min=major`).
+_VALUED = ("--min", "--mention-min", "--digest")
 
 # Pay-as-you-go list prices quoted in the reference (deepgram.md §8); they change, so every
 # figure shown says "about" and points at the pricing page.
@@ -31,8 +56,31 @@ STREAMING_USD_PER_MIN = 0.0048
 AGENT_USD_PER_MIN = 0.075
 
 
+@dataclass(frozen=True)
+class SubscribeRequest:
+    """What `/deepgram subscribe` asked for, besides whom to mention (read on the Slack side).
+
+    `mention_min` and `digest` are None when not given: the channel keeps what it had.
+    """
+
+    filters: tuple[str, ...] = ()
+    min_severity: str = "minor"
+    mention_min: str | None = None
+    digest: Literal["weekly", "off"] | None = None
+
+
 def parse_subscribe(args: str, component_names: Sequence[str]) -> tuple[list[str], str]:
     """`rest streaming --min major` → (["rest", "streaming"], "major"). Raises UsageError."""
+    request = parse_subscribe_request(args, component_names)
+    return list(request.filters), request.min_severity
+
+
+def parse_subscribe_request(args: str, component_names: Sequence[str]) -> SubscribeRequest:
+    """`rest --min major --mention-min major --digest weekly` → a `SubscribeRequest`. Raises UsageError.
+
+    `args` are the words as the user sees them, without `--mention <whom>` (which needs Slack's
+    IDs): a `--mention` left here had nothing usable after it.
+    """
     try:
         words = shlex.split(args)
     except ValueError:
@@ -40,28 +88,65 @@ def parse_subscribe(args: str, component_names: Sequence[str]) -> tuple[list[str
             Prose.of("I couldn't read that (an unclosed quote?). Usage: `/deepgram {usage}`", usage=SUBSCRIBE_USAGE)
         ) from None
     filters: list[str] = []
-    severity = "minor"
+    values: dict[str, str] = {}
     index = 0
     while index < len(words):
         word = words[index]
-        if word.startswith("--min"):
-            severity, index = _min_severity(words, index)
+        if word.startswith("--"):
+            name, value, index = _option(words, index)
+            values[name] = value
             continue
         index += 1
         filters.append(_filter(word, component_names))
-    return list(dict.fromkeys(filters)), severity
+    mention_min = values.get("--mention-min")
+    digest = values.get("--digest")
+    return SubscribeRequest(
+        filters=tuple(dict.fromkeys(filters)),
+        min_severity=_severity("--min", values.get("--min", "minor")),
+        mention_min=None if mention_min is None else _severity("--mention-min", mention_min),
+        digest=None if digest is None else _digest(digest),
+    )
 
 
-def _min_severity(words: Sequence[str], index: int) -> tuple[str, int]:
-    """`--min major` or `--min=major` at `index` → ("major", the index of the next word)."""
-    word = words[index]
-    if "=" in word:
-        value, index = word.split("=", 1)[1], index + 1
-    else:
-        value, index = (words[index + 1] if index + 1 < len(words) else ""), index + 2
+def _option(words: Sequence[str], index: int) -> tuple[str, str, int]:
+    """`--min major` or `--min=major` at `index` → ("--min", "major", the index of the next word)."""
+    name, equals, value = words[index].partition("=")
+    name = name.lower()
+    if name in ("--mention", "--no-mention"):
+        raise UsageError(
+            Prose.of(
+                "`--mention` takes one person or user group, picked from Slack's autocomplete (`{usage}`), or `off`.",
+                usage=MENTION_USAGE,
+            )
+        )
+    if name not in _VALUED:
+        raise UsageError(
+            Prose.of(
+                "I don't know the option `{option}`. Usage: `/deepgram {usage}`",
+                option=clip(name, 40),
+                usage=SUBSCRIBE_USAGE,
+            )
+        )
+    if equals:
+        return name, value, index + 1
+    return name, (words[index + 1] if index + 1 < len(words) else ""), index + 2
+
+
+def _severity(option: str, value: str) -> str:
     if value.lower() not in SEVERITIES:
-        raise UsageError(Prose.of("`--min` takes `minor` (everything) or `major` (major and critical only)."))
-    return value.lower(), index
+        raise UsageError(
+            Prose.of("`{option}` takes `minor` (everything) or `major` (major and critical only).", option=option)
+        )
+    return value.lower()
+
+
+def _digest(value: str) -> Literal["weekly", "off"]:
+    word = value.lower()
+    if word == "weekly":
+        return "weekly"
+    if word in ("off", "none", "no"):
+        return "off"
+    raise UsageError(Prose.of("`--digest` takes `weekly` (a summary every week) or `off`."))
 
 
 def _filter(word: str, component_names: Sequence[str]) -> str:
@@ -98,6 +183,17 @@ def describe_filters(filters: Sequence[str], severity: str) -> str:
     )
     level = "all severities" if severity == "minor" else "major and critical only"
     return f"{what}; {level}"
+
+
+def describe_mention(label: str, mention_min: str | None) -> str:
+    """`new major and critical alerts mention @oncall` (plain words; the label is never markup)."""
+    which = "new major and critical alerts" if mention_min == "major" else "new alerts"
+    return f"{which} mention {label}"
+
+
+def describe_digest(day: str, hour: int, tz: str) -> str:
+    """`a weekly digest on Monday at 09:00 UTC`."""
+    return f"a weekly digest on {DIGEST_DAYS.get(day, day)} at {hour:02d}:00 {tz}"
 
 
 def daily_probe_cost(

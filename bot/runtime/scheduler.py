@@ -15,7 +15,8 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.alerts.jobs import Monitor
+from bot.alerts.jobs import Monitor, Outbox
+from bot.digest import DigestParams, queue_digests
 from bot.errors import StoreError
 from bot.runtime.deps import Deps
 
@@ -24,21 +25,42 @@ log = logging.getLogger(__name__)
 # Slack stops redelivering an event after about 5 minutes (slack.md §2.2); keep keys for a day.
 SEEN_EVENT_TTL_SECONDS = 24 * 3600
 HOUSEKEEPING_INTERVAL_SECONDS = 3600
-# `/deepgram history` looks back 7 days; keep a little more.
-PROBE_HISTORY_DAYS = 30
+#: How often a due weekly digest is looked for (it is posted at most this late).
+DIGEST_CHECK_SECONDS = 60
 
 
 async def housekeeping(deps: Deps, *, now: float | None = None) -> int:
-    """Forget event-dedup keys nobody will redeliver any more, and old probe runs; returns the count."""
+    """Forget event-dedup keys nobody will redeliver any more, and history older than HISTORY_RETENTION_DAYS
+    (probe runs, balance samples, topic counts, incidents resolved before it); returns the count."""
     now = time.time() if now is None else now
+    store = deps.store
+    cutoff = now - deps.settings.history_retention_days * 86400
     try:
-        removed = deps.store.events.forget_before(now - SEEN_EVENT_TTL_SECONDS)
-        removed += deps.store.history.forget_runs_before(now - PROBE_HISTORY_DAYS * 86400)
+        removed = store.events.forget_before(now - SEEN_EVENT_TTL_SECONDS)
+        removed += store.history.forget_runs_before(cutoff)
+        removed += store.balances.forget_before(cutoff)
+        removed += store.asks.forget_before(datetime.fromtimestamp(cutoff, UTC).date().isoformat())
+        removed += store.stats.forget_incidents_resolved_before(cutoff)
     except StoreError:
         return 0  # the store has logged why; the next run tries again
     if removed:
         log.info("housekeeping", extra={"removed": removed})
     return removed
+
+
+async def weekly_digest(deps: Deps, outbox: Outbox, *, now: float | None = None) -> int:
+    """Queue the latest due weekly digest for every digest channel that lacks it, and wake the courier;
+    returns how many outbox rows were queued."""
+    now = time.time() if now is None else now
+    params = DigestParams.from_settings(deps.settings, clip_seconds=deps.clip.seconds)
+    try:
+        queued = queue_digests(deps.store, params, now=now)
+    except StoreError:
+        return 0  # the store has logged why; the next run tries again
+    if queued:
+        log.info("weekly digest queued", extra={"rows": queued})
+        outbox.wake()
+    return queued
 
 
 class _QuietCancelledJobs(logging.Filter):
@@ -76,6 +98,15 @@ def build_scheduler(deps: Deps, monitor: Monitor) -> AsyncIOScheduler:
             misfire_grace_time=int(deps.settings.probe_interval_seconds),
             **common,
         )
+    scheduler.add_job(
+        weekly_digest,
+        "interval",
+        seconds=DIGEST_CHECK_SECONDS,
+        args=[deps, monitor.courier],
+        id="weekly_digest",
+        next_run_time=now,
+        **common,
+    )
     scheduler.add_job(
         housekeeping,
         "interval",

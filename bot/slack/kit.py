@@ -9,13 +9,12 @@ anything shaped like a credential (`bot.credentials`) masked to its last 4 chara
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.credentials import mask_credentials
-from bot.prose import Prose, Span, clip
+from bot.prose import Prose, Span, clip, drop_invisible
 
 __all__ = [
     "MAX_BLOCKS",
@@ -61,14 +60,11 @@ def escape(text: str) -> str:
 
 #: How much of a person's text a reply quotes back, unless the caller says otherwise.
 MAX_ECHO_CHARS = 100
-# Control characters (tab and line feed aside) and invisible formatting ones that can disguise text
-# (zero-width space, bidi overrides and isolates, word joiner, BOM) have no place in what we show.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def _shown(text: str) -> str:
     """`text` with credentials masked (`…abcd`) and invisible characters dropped, not yet escaped."""
-    return _INVISIBLE.sub("", mask_credentials(text))
+    return drop_invisible(mask_credentials(text))
 
 
 def user_text(text: str, limit: int = MAX_ECHO_CHARS) -> str:
@@ -76,7 +72,7 @@ def user_text(text: str, limit: int = MAX_ECHO_CHARS) -> str:
     safe to show back in mrkdwn: credentials masked to `…abcd`, control characters dropped, on one
     line, clipped to `limit`, backticks made `’` (so it cannot leave a code span) and `&`, `<`, `>`
     escaped, so `<!channel>`, `<@U…>` or `<https://…|label>` stay inert text."""
-    one_line = " ".join(_INVISIBLE.sub(" ", mask_credentials(text)).split())
+    one_line = " ".join(drop_invisible(mask_credentials(text), " ").split())
     return escape(clip(one_line, limit).replace("`", "\u2019"))
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.store.connection import Repository, guarded
+
+#: One stored result as the latency chart reads it: `(surface, checked_at, state, elapsed_ms, cause)`.
+ProbePoint = tuple[str, float, str, float | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,36 @@ class ProbeHistory(Repository):
             [since],
         ).fetchall()
         return {cause: int(count) for cause, count in rows}
+
+    @guarded(write=False)
+    def scan_probe_points(
+        self,
+        surfaces: Sequence[str],
+        since: float,
+        until: float,
+        consume: Callable[[list[ProbePoint]], None],
+        *,
+        chunk: int = 4096,
+    ) -> int:
+        """Hand `consume` the `(surface, checked_at, state, elapsed_ms, cause)` of the surfaces' results in
+        [since, until], `chunk` rows at a time; returns how many there were.
+
+        One query over the `(surface, checked_at)` index. A week of one-minute probes is some 70,000
+        rows: in chunks, they are never all in memory at once (what the latency chart, `bot.charts`,
+        is drawn from)."""
+        if not surfaces:
+            return 0
+        marks = ", ".join("?" for _ in surfaces)
+        cursor = self.db.execute(
+            f"SELECT surface, checked_at, state, elapsed_ms, cause FROM probe_results "
+            f"WHERE surface IN ({marks}) AND checked_at >= ? AND checked_at <= ?",
+            [*surfaces, since, until],
+        )
+        seen = 0
+        while rows := cursor.fetchmany(chunk):
+            seen += len(rows)
+            consume(rows)
+        return seen
 
     @guarded(write=True)
     def forget_runs_before(self, cutoff: float) -> int:

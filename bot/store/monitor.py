@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.store.connection import Repository, guarded
@@ -48,3 +48,28 @@ class MonitorMemory(Repository):
             for incident in incidents:
                 self.db.table("incident_log").upsert(dict(incident), pk="id")
         return queued
+
+    @guarded(write=False)
+    def told(self, threads: Iterable[str]) -> list[tuple[str, str, str, bool]]:
+        """What the outbox holds of these stories, oldest first: `(thread, channel, kind, mentioned)` for each
+        row delivered or still to be (not dropped or dead), `mentioned` when its event carries a `mention`.
+
+        The monitor reads it to decide which new delivery mentions someone (`bot.alerts.routing.deliveries`).
+        """
+        wanted = sorted(set(threads))
+        found: list[tuple[int, str, str, str, bool]] = []
+        for start in range(0, len(wanted), _IN_BATCH):
+            batch = wanted[start : start + _IN_BATCH]
+            rows = self.db.execute(
+                f"SELECT id, thread, channel_id, event FROM outbox WHERE thread IN ({', '.join('?' * len(batch))}) "
+                "AND status NOT IN ('dropped', 'dead')",
+                batch,
+            ).fetchall()
+            for row_id, thread, channel_id, raw in rows:
+                event = json.loads(raw)
+                found.append((row_id, thread, channel_id, str(event.get("kind", "")), bool(event.get("mention"))))
+        return [(thread, channel, kind, mentioned) for _, thread, channel, kind, mentioned in sorted(found)]
+
+
+#: SQLite's default limit on host parameters is 999 (older builds); stay well under it.
+_IN_BATCH = 500

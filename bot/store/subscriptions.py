@@ -1,4 +1,5 @@
-"""Alert subscriptions: which channels get the monitor's alerts, filtered how."""
+"""Alert subscriptions: which channels get the monitor's alerts, filtered how, mentioning whom, with
+which digest."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ class Subscription:
     created_at: float
     active: bool = True
     deactivated_reason: str | None = None
+    #: Whom alert roots mention: a Slack user ID (`U…`/`W…`) or user group ID (`S…`); None: nobody.
+    mention: str | None = None
+    #: How the mention is shown in lists and confirmations (`@oncall`): plain words, never markup.
+    mention_label: str | None = None
+    #: Roots of alerts at or above this severity mention; None: every alert the channel gets.
+    mention_min: str | None = None
+    #: `"weekly"` for the weekly digest, None for none.
+    digest: str | None = None
 
 
 class Subscriptions(Repository):
@@ -27,9 +36,23 @@ class Subscriptions(Repository):
 
     @guarded(write=True)
     def subscribe(
-        self, channel_id: str, *, team_id: str, filters: Sequence[str], min_severity: str, created_by: str, now: float
+        self,
+        channel_id: str,
+        *,
+        team_id: str,
+        filters: Sequence[str],
+        min_severity: str,
+        created_by: str,
+        now: float,
+        mention: str | None = None,
+        mention_label: str | None = None,
+        mention_min: str | None = None,
+        digest: str | None = None,
     ) -> Subscription:
-        """Create or replace the channel's subscription (re-subscribing reactivates it)."""
+        """Create or replace the channel's subscription (re-subscribing reactivates it).
+
+        Every option is written as given: keeping a channel's mention or digest across a new
+        `/deepgram subscribe` is the caller's decision (it reads `get` first)."""
         self.db.table("subscriptions").upsert(
             {
                 "channel_id": channel_id,
@@ -41,6 +64,10 @@ class Subscriptions(Repository):
                 "active": 1,
                 "deactivated_reason": None,
                 "deactivated_at": None,
+                "mention": mention,
+                "mention_label": mention_label if mention else None,
+                "mention_min": mention_min if mention else None,
+                "digest": digest,
             },
             pk="channel_id",
         )
@@ -85,6 +112,11 @@ class Subscriptions(Repository):
         return self._rows("active = 1")
 
     @guarded(write=False)
+    def digest_channels(self) -> list[Subscription]:
+        """The active subscriptions that asked for the weekly digest, oldest first."""
+        return self._rows("active = 1 AND digest = 'weekly'")
+
+    @guarded(write=False)
     def all(self) -> list[Subscription]:
         """Every subscription, deactivated ones included, oldest first."""
         return self._rows(None)
@@ -103,4 +135,9 @@ def _subscription(row: Mapping[str, Any]) -> Subscription:
         created_at=row["created_at"],
         active=bool(row["active"]),
         deactivated_reason=row["deactivated_reason"],
+        # Rows written before migration m0006 have no such columns in a dict built by hand.
+        mention=row.get("mention") or None,
+        mention_label=row.get("mention_label") or None,
+        mention_min=row.get("mention_min") or None,
+        digest=row.get("digest") or None,
     )

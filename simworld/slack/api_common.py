@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simworld.slack import blocks as bk
+from simworld.slack.file_refs import file_problems
 from simworld.slack.workspace import Channel, Workspace
 
 
@@ -128,12 +129,14 @@ def parse_content(
     max_text: int = bk.MAX_TEXT_CHARS,
     max_blocks_chars: int | None = None,
     require: bool = True,
+    ws: Workspace | None = None,
 ) -> Content:
     """Decode and validate text/blocks/attachments/markdown_text like `chat.postMessage`.
 
     Raises `ApiError` with `invalid_blocks_format`, `invalid_blocks` (+ messages),
     `msg_blocks_too_long` (only when `max_blocks_chars` is given), `markdown_text_conflict`,
-    `msg_too_long` or `no_text`.
+    `msg_too_long` or `no_text`. With `ws`, the blocks' `slack_file` images must be files the bot
+    may show (`file_refs`), else `invalid_blocks` too.
     """
     text = args.get("text")
     if text is not None and not isinstance(text, str):
@@ -157,6 +160,8 @@ def parse_content(
         raise ApiError("no_text")
     if blocks:
         problems = bk.validate_blocks(blocks)
+        if not problems and ws is not None:
+            problems = file_problems(ws, blocks, poster=ws.bot_user_id)
         if problems:
             raise ApiError("invalid_blocks", extra={"response_metadata": {"messages": problems}})
         if max_blocks_chars is not None and bk.blocks_size(blocks) > max_blocks_chars:

@@ -13,6 +13,7 @@ are rejected.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_MESSAGE_BLOCKS = 50
@@ -21,6 +22,8 @@ MAX_VIEW_BLOCKS = 100
 #: UNVERIFIED: the cap is undocumented; ~13k characters is what users report (bolt-js#2509).
 MAX_BLOCKS_CHARS = 13_000
 MAX_TEXT_CHARS = 40_000
+#: A Slack file object's `id` (the pattern Slack's `invalid_blocks` message quotes).
+SLACK_FILE_ID = re.compile(r"^[F][A-Z0-9]{8,}$")
 
 BLOCK_TYPES = frozenset(
     {
@@ -168,6 +171,32 @@ class _Checker:
         if len(value) > max_len:
             self.err(f"must be less than {max_len + 1} characters", path)
 
+    def image_source(self, obj: dict[str, Any], path: str) -> None:
+        """An image block or element: exactly one of `image_url` or `slack_file`, and a well-formed one.
+
+        A Slack file object is `{"id": "F…"}` or `{"url": …}`, never both (Block Kit, "Slack file
+        object"); the id's pattern is the one Slack quotes (python-slack-sdk#1521). Whether the file
+        exists and may be shown is `file_refs`' business. UNVERIFIED: the wording for both or neither.
+        """
+        has_url, has_file = "image_url" in obj, "slack_file" in obj
+        if not has_url and not has_file:
+            self.err("missing required field: image_url", path)
+        if has_url and has_file:
+            self.err("must provide exactly one of image_url or slack_file", path)
+        self.string(obj.get("image_url"), f"{path}/image_url", max_len=3000)
+        if not has_file:
+            return
+        ref = obj["slack_file"]
+        if not isinstance(ref, dict):
+            self.err("must provide an object", f"{path}/slack_file")
+            return
+        if ("id" in ref) == ("url" in ref):
+            self.err("must provide exactly one of id or url", f"{path}/slack_file")
+        if "id" in ref and not (isinstance(ref["id"], str) and SLACK_FILE_ID.match(ref["id"])):
+            self.err(f"input must match regex pattern: {SLACK_FILE_ID.pattern}", f"{path}/slack_file/id")
+        if "url" in ref:
+            self.string(ref["url"], f"{path}/slack_file/url", max_len=3000, required=True)
+
     def options(self, opts: Any, path: str, *, max_items: int, min_items: int = 1) -> None:
         if not isinstance(opts, list):
             self.err("must provide an array", path)
@@ -208,9 +237,7 @@ class _Checker:
             if style is not None and style not in ("primary", "danger"):
                 self.err("must be one of primary or danger", f"{path}/style")
         elif kind == "image":
-            if "image_url" not in el and "slack_file" not in el:
-                self.err("missing required field: image_url", path)
-            self.string(el.get("image_url"), f"{path}/image_url", max_len=3000)
+            self.image_source(el, path)
             self.string(el.get("alt_text"), f"{path}/alt_text", max_len=2000, required=True)
         elif kind == "overflow":
             self.options(el.get("options"), f"{path}/options", max_items=5, min_items=1)
@@ -282,9 +309,7 @@ class _Checker:
             for i, el in enumerate(elements):
                 self.element(el, f"{path}/elements/{i}", ACTIONS_ELEMENTS, action_ids)
         elif kind == "image":
-            if "image_url" not in block and "slack_file" not in block:
-                self.err("missing required field: image_url", path)
-            self.string(block.get("image_url"), f"{path}/image_url", max_len=3000)
+            self.image_source(block, path)
             self.string(block.get("alt_text"), f"{path}/alt_text", max_len=2000, required=True)
             if "title" in block:
                 self.text_obj(block.get("title"), f"{path}/title", max_len=2000, plain_only=True)

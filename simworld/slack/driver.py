@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from simworld.slack.escaping import MANIFEST_SHOULD_ESCAPE, escape_command_text
 from simworld.slack.records import ActionResult, CommandResult, EventResult, ResponseUrlPost
 from simworld.slack.server import FakeSlack, sign
 from simworld.slack.socket_mode import Envelope
@@ -50,10 +51,14 @@ class SlackDriver:
         app_url: str | None = None,
         *,
         signing_clock: Callable[[], float] = time.time,
+        should_escape: bool = MANIFEST_SHOULD_ESCAPE,
     ) -> None:
         self.slack = slack
         self.app_url = app_url
         self.signing_clock = signing_clock
+        #: The command's manifest `should_escape`: typed text is sent the way Slack then sends it
+        #: (`simworld.slack.escaping`); `slash_command(escape=…)` overrides it per command.
+        self.should_escape = should_escape
         if app_url and slack.app_url is None:
             # Fake-originated events (echoes of the bot's IM messages) go to the same place.
             slack.app_url = app_url
@@ -199,10 +204,17 @@ class SlackDriver:
         user: User | str | None = None,
         channel: Channel | str | None = None,
         via: str | None = None,
+        escape: bool | None = None,
     ) -> CommandResult:
-        """Type `command text` as `user` in `channel`; returns the ack and the response_url."""
+        """Type `command text` as `user` in `channel`; returns the ack and the response_url.
+
+        With escaping (`should_escape`, the default unless `escape=False`), `text` is what the person
+        types and is sent as Slack sends it: `@alice` → `<@U…|alice>`, URLs → `<https://…>`, `&` → `&amp;`.
+        `escape=False` sends `text` exactly as given (Slack's own form, written by the test)."""
         how = self._via(via)
         who, where = self._user(user), self._channel(channel)
+        if self.should_escape if escape is None else escape:
+            text = escape_command_text(text, self.slack.workspace)
         response_url = self.slack.new_response_url(kind="commands", channel_id=where.id, user_id=who.id)
         payload = self.command_payload(text, command=command, user=who, channel=where, response_url=response_url)
         if how == "http":

@@ -19,6 +19,7 @@ from aiohttp import BodyPartReader, web
 
 from simworld.slack import blocks as bk
 from simworld.slack.api_common import ApiError, ApiRequest, check_visible, decode_json_value, resolve_channel
+from simworld.slack.file_refs import file_problems
 from simworld.slack.records import UploadPost
 from simworld.slack.workspace import Channel, FileShare
 
@@ -169,14 +170,19 @@ def complete_upload(api: WebApi, req: ApiRequest) -> dict[str, Any]:
     share_blocks = None
     if req.has("blocks") and not initial_comment:
         share_blocks, parsed = bk.parse_blocks(req.args.get("blocks"))
-        if not parsed or (share_blocks and bk.validate_blocks(share_blocks)):
+        if not parsed:
             raise ApiError("invalid_blocks")
+        given = share_blocks or []
+        problems = bk.validate_blocks(given) or file_problems(ws, given, poster=ws.bot_user_id)
+        if problems:
+            raise ApiError("invalid_blocks", extra={"response_metadata": {"messages": problems}})
     thread_ts = req.str_arg("thread_ts") or None
     for f, entry in chosen:
         title = entry.get("title")
         if isinstance(title, str) and title:
             f.title = title
         f.completed = True
+        f.completed_at = api.slack.clock()
         f.initial_comment = initial_comment
     file_ids = [f.id for f, _ in chosen]
     for channel in targets:

@@ -121,7 +121,7 @@ def _apply(
         return 400, {"ok": False, "error": "invalid_payload"}
     delete = to_bool(body.get("delete_original"))
     try:
-        content = parse_content(body, require=not delete)
+        content = parse_content(body, require=not delete, ws=slack.workspace)
     except ApiError as e:
         return 400, e.body()
     state.uses += 1

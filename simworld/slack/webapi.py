@@ -31,6 +31,7 @@ from simworld.slack.api_common import (
     resolve_channel,
 )
 from simworld.slack.contract import METHODS, MethodSpec, check_call
+from simworld.slack.file_refs import file_problems
 from simworld.slack.records import ApiCall, Ephemeral
 from simworld.slack.workspace import SLACKBOT_ID, Channel, Message
 
@@ -124,7 +125,7 @@ class WebApi:
         """Hold the call until the client hangs up (then a random 0–`commit_late` s more) or until
         `hold_answer` runs out; returns whether the client hung up."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + fault.hold_answer
+        deadline = loop.time() + fault.hold_answer + self.slack.random.uniform(0.0, fault.hold_jitter)
         while loop.time() < deadline:
             if request.transport is None or request.transport.is_closing():
                 await asyncio.sleep(self.slack.random.uniform(0.0, fault.commit_late))
@@ -283,7 +284,7 @@ class WebApi:
         slackbot_dm = channel.kind == "im" and SLACKBOT_ID in channel.members
         if not slackbot_dm:
             check_can_post(self.ws, channel, allow_public_non_member="chat:write.public" in self.ws.bot_scopes)
-        content = parse_content(req.args, max_blocks_chars=self.slack.max_blocks_chars)
+        content = parse_content(req.args, max_blocks_chars=self.slack.max_blocks_chars, ws=self.ws)
         metadata = parse_metadata(req.args.get("metadata"))
         message = self.ws.add_message(
             channel,
@@ -309,7 +310,7 @@ class WebApi:
         user_id = req.str_arg("user") or ""
         if not channel.is_member(user_id):
             raise ApiError("user_not_in_channel")
-        content = parse_content(req.args)
+        content = parse_content(req.args, ws=self.ws)
         ts = self.ws.ts_clock.next()
         self.slack.ephemerals.append(
             Ephemeral(
@@ -332,7 +333,7 @@ class WebApi:
             raise ApiError("message_not_found")
         if message.bot_id != self.ws.bot_id:
             raise ApiError("cant_update_message")
-        content = parse_content(req.args, require=False)
+        content = parse_content(req.args, require=False, ws=self.ws)
         has_any = any(req.has(k) for k in ("text", "blocks", "attachments", "markdown_text"))
         if not has_any or (content.empty and not message.files):
             raise ApiError("no_text")
@@ -499,6 +500,7 @@ class WebApi:
         if not isinstance(blocks, list):
             raise invalid("[ERROR] must provide an array [json-pointer:/view/blocks]")
         problems = bk.validate_blocks(blocks, max_blocks=bk.MAX_VIEW_BLOCKS, root="/view/blocks")
+        problems = problems or file_problems(self.ws, blocks, poster=self.ws.bot_user_id, root="/view/blocks")
         if problems:
             raise invalid(*problems)
         if len(json.dumps(view)) > 250_000:

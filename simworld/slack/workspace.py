@@ -15,6 +15,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from simworld.slack.ids import IdFactory, TsClock
+from simworld.slack.usergroups import UserGroup
 
 ChannelKind = Literal["public", "private", "im", "mpim"]
 
@@ -31,6 +32,8 @@ DEFAULT_BOT_SCOPES: tuple[str, ...] = (
 )
 
 SLACKBOT_ID = "USLACKBOT"
+#: The file types an image block's `slack_file` may reference.
+IMAGE_FILETYPES = frozenset({"png", "jpg", "jpeg", "gif"})
 
 
 @dataclass
@@ -269,12 +272,25 @@ class File:
     snippet_type: str | None = None
     content: bytes | None = None
     completed: bool = False
+    #: When files.completeUploadExternal finished it (the fake's clock).
+    completed_at: float | None = None
     initial_comment: str | None = None
     shares: list[FileShare] = field(default_factory=list)
 
     @property
     def uploaded(self) -> bool:
         return self.content is not None
+
+    @property
+    def is_image(self) -> bool:
+        """What an image block's `slack_file` may show: png, jpg, jpeg or gif (Block Kit, "Slack file object")."""
+        return self.filetype in IMAGE_FILETYPES
+
+    def url_private(self, team_id: str) -> str:
+        return f"https://files.slack.com/files-pri/{team_id}-{self.id}/{self.name}"
+
+    def permalink(self, team_domain: str) -> str:
+        return f"https://{team_domain}.slack.com/files/{self.user}/{self.id}/{self.name}"
 
     @property
     def filetype(self) -> str:
@@ -288,7 +304,7 @@ class File:
 
     def to_api(self, team_id: str, team_domain: str, *, with_shares: bool) -> dict[str, Any]:
         """The file object of `files.completeUploadExternal` (keys as in the java sample)."""
-        url = f"https://files.slack.com/files-pri/{team_id}-{self.id}/{self.name}"
+        url = self.url_private(team_id)
         channels = sorted({s.channel for s in self.shares}) if with_shares else []
         data: dict[str, Any] = {
             "id": self.id,
@@ -312,7 +328,7 @@ class File:
             "username": "",
             "url_private": url,
             "url_private_download": url.replace("files-pri", "files-pri/download", 1),
-            "permalink": f"https://{team_domain}.slack.com/files/{self.user}/{self.id}/{self.name}",
+            "permalink": self.permalink(team_domain),
             "permalink_public": f"https://slack-files.com/{team_id}-{self.id}-0000000000",
             "comments_count": 0,
             "is_starred": False,
@@ -361,6 +377,11 @@ class Workspace:
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}
         self.files: dict[str, File] = {}
+        #: Seconds after files.completeUploadExternal during which a file is still being processed and an
+        #: image block cannot show it yet (real Slack shares asynchronously; 0: ready at once).
+        self.file_processing_seconds = 0.0
+        #: User groups (`@oncall`) by id (`add_usergroup`).
+        self.usergroups: dict[str, UserGroup] = {}
         #: Published Home tabs by user id (the `view` object returned by views.publish).
         self.home_views: dict[str, dict[str, Any]] = {}
 
@@ -405,6 +426,35 @@ class Workspace:
 
     def user(self, user_id: str) -> User | None:
         return self.users.get(user_id)
+
+    def user_by_name(self, name: str) -> User | None:
+        """The member whose name is `name` (`@` optional), deactivated ones included."""
+        name = name.lstrip("@")
+        return next((u for u in self.users.values() if u.name == name), None)
+
+    # -- user groups -------------------------------------------------------------------------------
+
+    def add_usergroup(
+        self, handle: str, *, name: str = "", users: Iterable[User | str] = (), disabled: bool = False
+    ) -> UserGroup:
+        """A user group people mention as `@handle`; `disabled=True` as after `usergroups.disable`."""
+        now = int(self._clock())
+        group = UserGroup(
+            id=self._ids.slack_id("S"),
+            handle=handle.lstrip("@"),
+            name=name or handle.lstrip("@"),
+            team_id=self.team_id,
+            created_by=self.default_user.id,
+            created=now,
+            users=[u.id if isinstance(u, User) else u for u in users],
+            disabled_at=now if disabled else 0,
+        )
+        self.usergroups[group.id] = group
+        return group
+
+    def usergroup_by_handle(self, handle: str) -> UserGroup | None:
+        handle = handle.lstrip("@")
+        return next((g for g in self.usergroups.values() if g.handle == handle), None)
 
     # -- conversations ----------------------------------------------------------------------------
 
@@ -588,16 +638,37 @@ class Workspace:
 
     # -- files --------------------------------------------------------------------------------------
 
-    def new_file(self, name: str, length: int, *, alt_txt: str | None, snippet_type: str | None) -> File:
+    def new_file(
+        self, name: str, length: int, *, alt_txt: str | None, snippet_type: str | None, user: str | None = None
+    ) -> File:
+        """A file being uploaded, by the bot unless `user` says who (a test's file from a person)."""
         f = File(
             id=self._ids.slack_id("F"),
             name=name,
             title=name,
             length=length,
-            user=self.bot_user_id,
+            user=user or self.bot_user_id,
             created=int(self._clock()),
             alt_txt=alt_txt,
             snippet_type=snippet_type,
         )
         self.files[f.id] = f
         return f
+
+    def file_by_url(self, url: str) -> File | None:
+        """The file whose `url_private` or `permalink` is `url`."""
+        return next(
+            (f for f in self.files.values() if url in (f.url_private(self.team_id), f.permalink(self.team_domain))),
+            None,
+        )
+
+    def can_view_file(self, user_id: str, file_id: str) -> bool:
+        """Whether `user_id` (a person or the bot) can see the file: they uploaded it, or it is shared into a
+        conversation they are a member of (their DM with the bot included). Slack shows an image block's
+        `slack_file` only to such people."""
+        f = self.files.get(file_id)
+        if f is None or not f.completed:
+            return False
+        if f.user == user_id:
+            return True
+        return any((c := self.channels.get(s.channel)) is not None and c.is_member(user_id) for s in f.shares)

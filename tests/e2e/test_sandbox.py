@@ -94,9 +94,14 @@ async def test_scripted_tour(tmp_path: Path) -> None:
     assert "[#incidents · edited]\n  ✅ Resolved, lasted" in resolution
     assert transcript.count("🚨 Investigating · Streaming API outage") == 1
 
-    assert "Recent Deepgram incidents" in said["/deepgram history"]
+    history = said["/deepgram history"]
+    assert "Recent Deepgram incidents" in history
+    assert "[image: Line chart of Deepgram latency (p50 and p95)" in history
+    assert "Only you can see this chart" in history
+    (chart,) = files.glob("deepgram-latency-*.png")  # shared into the DM, saved like any file
+    assert chart.read_bytes().startswith(b"\x89PNG")
     speak = said["/deepgram speak Streaming is back. Thanks for your patience!"]
-    (saved,) = files.iterdir()
+    (saved,) = files.glob("*.mp3")
     assert f"[file] deepgram-aura-2-thalia-en.mp3 ({saved.stat().st_size:,} bytes) saved to {saved.resolve()}" in speak
     audio = saved.read_bytes()
     assert audio[:3] == b"ID3" or audio[0] == 0xFF  # an MP3: ID3 tag or frame sync

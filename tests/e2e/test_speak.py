@@ -99,16 +99,19 @@ async def test_long_text_is_split_synthesised_in_parallel_and_joined_in_order(bo
 
 
 async def test_another_voice_and_markup_that_never_goes_live(bot: RunningBot, world: World) -> None:
-    """`--voice` picks the model; mentions and broadcasts typed in the text are read, never re-posted live."""
-    text = "&lt;!channel&gt; ship it &amp; tell <@U0ALICE00|alice> a&lt;b <!here>"
-    await speak(bot, f"--voice aura-asteria-en {text}")
+    """`--voice` picks the model; mentions and broadcasts typed in the text (which Slack sends as
+    `<!channel>`, `<@U…|alice>`, `<!here>` with `should_escape`) are spoken as Slack shows them, never
+    re-posted live; `<!channel>` typed literally stays that text."""
+    await speak(bot, "--voice aura-asteria-en @channel ship it & tell @alice a<b @here, not <!channel>")
     (request,) = speak_requests(world)
     assert request.query["model"] == "aura-asteria-en"
-    assert spoken_text(world.deepgram.speak_outputs[0]) == "@channel ship it & tell @alice a<b @here"
+    assert spoken_text(world.deepgram.speak_outputs[0]) == "@channel ship it & tell @alice a<b @here, not <!channel>"
     (share,) = shares(world, world.slack.workspace.default_channel)
-    assert share.text.endswith("\n> @channel ship it &amp; tell @alice a&lt;b @here")
-    for live in ("<!channel>", "<!here>", "<@U0ALICE00"):
+    quoted = share.text.splitlines()[-1]
+    assert quoted == "> @channel ship it &amp; tell @alice a&lt;b @here, not &lt;!channel&gt;"
+    for live in ("<!channel>", "<!here>"):
         assert live not in share.text
+    assert "<@" not in quoted
 
 
 # -- where it was typed ------------------------------------------------------------------------------

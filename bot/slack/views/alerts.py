@@ -4,6 +4,7 @@ replies that carry each update. Pure; times are `<!date^…>` tokens so each rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -13,7 +14,11 @@ from bot.slack.kit import Block, clip, context, escape, mrkdwn, section, slack_d
 from bot.surfaces import third_party
 from bot.units import format_duration, parse_time
 
-__all__ = ["reply_message", "root_message"]
+__all__ = ["mention_markup", "reply_message", "root_message"]
+
+#: Slack IDs a subscription may mention: a user (`U…`, or `W…` on Enterprise Grid) or a user group (`S…`).
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_GROUP_ID = re.compile(r"S[A-Z0-9]{2,20}")
 
 _OPEN_EMOJI = {
     "incident": ":rotating_light:",
@@ -111,9 +116,29 @@ def _details(event: Event) -> list[str]:
     return details
 
 
-def root_message(event: Event) -> tuple[str, list[Block]]:
-    """The thread's first message, or its edited form showing the state after `event`."""
-    lines = [f"{_state_line(event)} · *{_title(event)}*"]
+def mention_markup(mention: str | None) -> str:
+    """Slack's mention syntax for a subscription's stored ID: `<@U123>` for a person, `<!subteam^S123>` for
+    a user group; "" for None or anything that is not such an ID (never markup built from other text)."""
+    if mention and _USER_ID.fullmatch(mention):
+        return f"<@{mention}>"
+    if mention and _GROUP_ID.fullmatch(mention):
+        return f"<!subteam^{mention}>"
+    return ""
+
+
+def _mentioning(mention: str | None, text: str) -> str:
+    """`text` led by the mention, when there is one: it notifies only at the start of a root or a reply."""
+    markup = mention_markup(mention)
+    return f"{markup} {text}" if markup else text
+
+
+def root_message(event: Event, *, mention: str | None = None) -> tuple[str, list[Block]]:
+    """The thread's first message, or its edited form showing the state after `event`.
+
+    `mention` (a subscription's `U…`/`W…`/`S…` ID, decided when the alert was queued: the row's
+    `event["mention"]`) leads the text and the first block. Edits of the root (`chat.update`) pass none:
+    the post notified once; an edit must not risk pinging again for a later state."""
+    lines = [_mentioning(mention, f"{_state_line(event)} · *{_title(event)}*")]
     if details := _details(event):
         lines.append(" · ".join(details))
     if body := _body(event):
@@ -124,12 +149,12 @@ def root_message(event: Event) -> tuple[str, list[Block]]:
         _, verb, timed = _closed(event)
         lasted = _lasted(event) if timed else None
         text = f"{verb}: {event.title}" + (f" (lasted {lasted})" if lasted else "")
-    return text, blocks
+    return _mentioning(mention, text), blocks
 
 
-def reply_message(event: Event, *, at: datetime) -> tuple[str, list[Block]]:
-    """One update in the thread."""
-    head = _state_line(event)
+def reply_message(event: Event, *, at: datetime, mention: str | None = None) -> tuple[str, list[Block]]:
+    """One update in the thread; `mention` only on the resolution of a story whose root mentioned."""
+    head = _mentioning(mention, _state_line(event))
     body = _body(event)
     blocks = [section(f"{head} · {slack_date(at)}" + (f"\n{clip(body, 2500)}" if body else ""))]
-    return f"{event.title}: {event.status.replace('_', ' ')}", blocks
+    return _mentioning(mention, f"{event.title}: {event.status.replace('_', ' ')}"), blocks

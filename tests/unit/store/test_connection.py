@@ -26,6 +26,10 @@ def test_creates_file_with_wal_and_migrations(tmp_path: Path) -> None:
             "m0002_probe_runs",
             "m0003_monitor",
             "m0004_probe_result_causes",
+            "m0005_leases",
+            "m0006_subscription_options",
+            "m0007_digest_inputs",
+            "m0008_digest_details",
         ]
         assert migrations.pending(store.db) == []
     finally:

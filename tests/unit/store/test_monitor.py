@@ -14,6 +14,7 @@ INCIDENT = {
     "link": "https://x",
     "started_at": "2024",
     "resolved_at": None,
+    "components": '["Streaming API"]',
 }
 
 

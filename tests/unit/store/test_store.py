@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.errors import StoreError
-from bot.store import Store
+from bot.store import BalanceSample, OutboxRow, Store
 from bot.store.connection import Repository
 
 _RUN = {
@@ -30,6 +30,7 @@ _RUN = {
 _SUBSCRIPTION = {"team_id": "T1", "filters": [], "min_severity": "minor", "created_by": "U1", "now": 1.0}
 
 #: Every repository method, called with arguments it accepts: the writes, then the reads.
+_ROW = OutboxRow(1, "k", "incident:x", "C1", {}, "pending", 0, 0.0, 0.0)
 WRITES: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "events.first_sighting": (("T1:Ev1",), {}),
     "events.forget_before": ((0.0,), {}),
@@ -39,12 +40,20 @@ WRITES: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "subscriptions.subscribe": (("C1",), _SUBSCRIPTION),
     "subscriptions.unsubscribe": (("C1",), {}),
     "subscriptions.deactivate": (("C1", "channel_not_found"), {"now": 1.0}),
-    "outbox.mark_inflight": ((1,), {}),
+    "outbox.claim": ((_ROW,), {"now": 1.0}),
     "outbox.mark_sent": ((1,), {"ts": "1.0", "now": 1.0}),
-    "outbox.reschedule": ((1,), {"at": 1.0, "error": "ratelimited"}),
-    "outbox.mark_dead": ((1,), {"error": "channel_not_found"}),
+    "outbox.reschedule": ((1,), {"at": 1.0, "error": "ratelimited", "now": 1.0, "in_doubt": False}),
+    "outbox.mark_dead": ((1,), {"error": "channel_not_found", "now": 1.0}),
+    "outbox.defer": ((1,), {"at": 1.0, "now": 1.0}),
+    "leases.acquire": (("host:1:ab",), {"host": "host", "pid": 1, "now": 1.0, "ttl": 30.0}),
+    "leases.release": (("host:1:ab",), {}),
     "outbox.set_thread_root": (("incident:x", "C1", "1.0"), {"now": 1.0}),
     "monitor.commit_events": (({"page": {}}, []), {"now": 1.0}),
+    "asks.record": (("401",), {"day": "2026-12-07"}),
+    "asks.forget_before": (("2026-12-07",), {}),
+    "balances.record": (([BalanceSample(1.0, "p1", 2.0)],), {}),
+    "balances.forget_before": ((1.0,), {}),
+    "stats.forget_incidents_resolved_before": ((1.0,), {}),
 }
 READS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "history.run_message": ((1,), {}),
@@ -52,14 +61,25 @@ READS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "history.results_since": (("rest", 0.0), {}),
     "history.recent_incidents": ((), {}),
     "history.failures_by_cause": ((0.0,), {}),
+    "history.scan_probe_points": ((["rest"], 0.0, 1.0, list), {}),
     "subscriptions.get": (("C1",), {}),
     "subscriptions.active": ((), {}),
     "subscriptions.all": ((), {}),
+    "subscriptions.digest_channels": ((), {}),
     "outbox.heads": ((), {}),
     "outbox.counts": ((), {}),
+    "outbox.channels_with": (("digest:2026-12-07",), {}),
     "outbox.queued_after": ((1,), {"channel_id": "C1", "thread": "incident:x"}),
     "outbox.thread_root": (("incident:x", "C1"), {}),
     "monitor.load_state": (("page",), {}),
+    "monitor.told": ((["incident:x"],), {}),
+    "leases.current": ((), {}),
+    "asks.counts": (("2026-11-30", "2026-12-07"), {}),
+    "balances.latest_at": ((), {}),
+    "balances.between": ((0.0, 1.0), {}),
+    "stats.outcomes": ((["rest"], 0.0, 1.0), {}),
+    "stats.latency_percentiles": ((["rest"], 0.0, 1.0), {}),
+    "stats.incidents": ((), {}),
 }
 
 
