@@ -6,10 +6,21 @@ the same way.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["format_duration", "format_ms", "parse_time"]
+__all__ = ["format_duration", "format_ms", "parse_time", "percentile"]
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100) of `values`, sorted or not; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
 
 
 def parse_time(value: Any) -> datetime | None:

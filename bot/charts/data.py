@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from bot.status.history import FailureCauses, SurfaceStats, percentile
+from bot.status.history import FailureCauses, SurfaceStats
 from bot.store import Store
 from bot.surfaces import SURFACES
-from bot.units import parse_time
+from bot.units import parse_time, percentile
 
 __all__ = [
     "SIDES",

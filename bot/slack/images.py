@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UpstreamError
 from bot.prose import clip
+from bot.slack import messages
 from bot.slack.membership import retry_after, slack_error
 
 __all__ = ["UPLOAD_ALT_MAX", "SharedImage", "share_image_in_dm"]
@@ -65,7 +66,7 @@ async def share_image_in_dm(
         error = slack_error(exc)
         log.warning("image not shared", extra={"user": user_id, "error": error})
         if (wait := retry_after(exc)) is not None:
-            raise UpstreamError(f"Slack is rate limiting this app; try again in {wait} s.") from None
+            raise UpstreamError(messages.rate_limited(wait)) from None
         raise UpstreamError(f"Slack refused the upload (`{_code(error)}`).") from None
     except SlackRequestError as exc:
         # The byte upload (step 2 of the v2 flow) failed: slack_sdk raises this, not SlackApiError.

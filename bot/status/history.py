@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.store import ProbeRecord, Store
 from bot.surfaces import SURFACES
-from bot.units import format_ms, parse_time
+from bot.units import format_ms, parse_time, percentile
 
 __all__ = [
     "WINDOWS",
@@ -18,19 +17,9 @@ __all__ = [
     "PastIncident",
     "SurfaceStats",
     "failure_causes",
-    "percentile",
     "read_history",
     "surface_stats",
 ]
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,12 @@ reads them through the `(surface, checked_at)` index; only the latencies of the 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.store.connection import Repository, guarded
-from bot.units import parse_time
+from bot.units import parse_time, percentile
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class PeriodStats(Repository):
     def latency_percentiles(
         self, surfaces: Sequence[str], start: float, end: float, quantiles: Sequence[float] = (50, 95)
     ) -> dict[str, dict[float, float]]:
-        """Nearest-rank percentiles (as `bot.status.history.percentile`) of the latency of the runs that worked
+        """Nearest-rank percentiles (`bot.units.percentile`) of the latency of the runs that worked
         (ok or slow), per surface: {surface: {50: ms, 95: ms}}; a surface with no such run is absent.
 
         One indexed range read per surface, sorted here: about 10,000 numbers per surface for a week of
@@ -78,7 +77,7 @@ class PeriodStats(Repository):
                 )
             )
             if values:
-                found[surface] = {q: float(values[max(1, math.ceil(q / 100 * len(values))) - 1]) for q in quantiles}
+                found[surface] = {q: float(percentile(values, q) or 0.0) for q in quantiles}
         return found
 
     @guarded(write=False)

@@ -6,8 +6,8 @@ import json
 import random
 from datetime import UTC, datetime
 
-from bot.status.history import percentile
 from bot.store import BalanceSample, LoggedIncident, Outcome, ProbeRecord, Store
+from bot.units import percentile
 
 
 def _run(store: Store, at: float, *results: ProbeRecord) -> int:
