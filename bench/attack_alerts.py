@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -79,50 +80,53 @@ async def kill_rounds(rounds: int, n: int, seed: int, env: dict[str, str]) -> li
     return [await kill_round(f"Round {i}", n, rng, env) for i in range(rounds)]
 
 
-async def kill_round(name: str, n: int, rng: random.Random, env: dict[str, str]) -> tuple[int, int]:
-    """One incident opened, updated and resolved, with a kill -9 in each of the three fan-outs."""
+@contextlib.asynccontextmanager
+async def subscribed_world(n: int) -> AsyncIterator[tuple[World, list[str], Path]]:
+    """A fresh simulated world with `n` channels subscribed in a fresh database: (world, channels, db)."""
     with tempfile.TemporaryDirectory() as tmp:
         async with World() as world:
-            slack, page = world.slack, world.statuspage
-            channels = [slack.workspace.add_channel(f"oncall-{i}").id for i in range(n)]
+            channels = [world.slack.workspace.add_channel(f"oncall-{i}").id for i in range(n)]
             db = Path(tmp) / "doctor.db"
-            subscribe_directly(db, slack, channels)
-            slack.fail_next("chat.postMessage", hold_answer=0.1, hold_jitter=2.0, commit_late=2.0, count=100_000)
-            bot = await world.start_bot(db, "http", **env)
-            incident = page.open_incident(name, impact="major", components=("Batch API",))
-            for phase in range(PHASES):
-                if phase == 1:
-                    page.update_incident(incident, status="identified", body="Found it.")
-                elif phase == 2:
-                    page.resolve_incident(incident, body="Fixed.")
-                target = phase * n + rng.randint(1, n - 1)
-                with contextlib.suppress(TimeoutError):
-                    await slack.wait_until(lambda: posted(slack, channels) >= target, timeout=20)  # noqa: B023
-                await bot.process.kill()
-                await bot.restart(world)
-                await settle(slack, channels, (phase + 1) * n)
-            await bot.process.stop()
-            return tally(slack, channels, PHASES)
+            subscribe_directly(db, world.slack, channels)
+            yield world, channels, db
+
+
+async def kill_round(name: str, n: int, rng: random.Random, env: dict[str, str]) -> tuple[int, int]:
+    """One incident opened, updated and resolved, with a kill -9 in each of the three fan-outs."""
+    async with subscribed_world(n) as (world, channels, db):
+        slack, page = world.slack, world.statuspage
+        slack.fail_next("chat.postMessage", hold_answer=0.1, hold_jitter=2.0, commit_late=2.0, count=100_000)
+        bot = await world.start_bot(db, "http", **env)
+        incident = page.open_incident(name, impact="major", components=("Batch API",))
+        for phase in range(PHASES):
+            if phase == 1:
+                page.update_incident(incident, status="identified", body="Found it.")
+            elif phase == 2:
+                page.resolve_incident(incident, body="Fixed.")
+            target = phase * n + rng.randint(1, n - 1)
+            with contextlib.suppress(TimeoutError):
+                await slack.wait_until(lambda: posted(slack, channels) >= target, timeout=20)  # noqa: B023
+            await bot.process.kill()
+            await bot.restart(world)
+            await settle(slack, channels, (phase + 1) * n)
+        await bot.process.stop()
+        return tally(slack, channels, PHASES)
 
 
 async def two_processes(n: int, env: dict[str, str]) -> tuple[int, int]:
-    with tempfile.TemporaryDirectory() as tmp:
-        async with World() as world:
-            slack, page = world.slack, world.statuspage
-            channels = [slack.workspace.add_channel(f"oncall-{i}").id for i in range(n)]
-            db = Path(tmp) / "doctor.db"
-            subscribe_directly(db, slack, channels)
-            first = await world.start_bot(db, "http", **env)
-            second = await world.start_bot(db, "http", **env, HEALTH_FILE=str(Path(tmp) / "second.json"))
-            incident = page.open_incident("Two processes", impact="major", components=("Batch API",))
-            await settle(slack, channels, n)
-            page.update_incident(incident, status="identified", body="Found it.")
-            await settle(slack, channels, 2 * n)
-            await first.process.kill()
-            page.resolve_incident(incident, body="Fixed.")
-            await settle(slack, channels, 3 * n)
-            await second.process.stop()
-            return tally(slack, channels, PHASES)
+    async with subscribed_world(n) as (world, channels, db):
+        slack, page = world.slack, world.statuspage
+        first = await world.start_bot(db, "http", **env)
+        second = await world.start_bot(db, "http", **env, HEALTH_FILE=str(db.with_name("second.json")))
+        incident = page.open_incident("Two processes", impact="major", components=("Batch API",))
+        await settle(slack, channels, n)
+        page.update_incident(incident, status="identified", body="Found it.")
+        await settle(slack, channels, 2 * n)
+        await first.process.kill()
+        page.resolve_incident(incident, body="Fixed.")
+        await settle(slack, channels, 3 * n)
+        await second.process.stop()
+        return tally(slack, channels, PHASES)
 
 
 async def main() -> None:
