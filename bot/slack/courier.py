@@ -1,6 +1,8 @@
 """The courier: drains the outbox into Slack, exactly once, in order, at Slack's pace.
 
-Guarantees and how they are kept:
+Rows are alerts (an `Event`: a root, or a reply in its story's thread, the root edited to match) or
+the weekly digest's two (`bot.digest.schedule`: the message, then its chart uploaded into its thread;
+`bot.slack.digest_posts`). Guarantees and how they are kept:
 
 - **Nothing lost.** An alert is a row in the outbox before anything is sent (`store.monitor.commit_events`,
   in the same transaction as the monitor's memory). Rows leave the outbox only as `sent`,
