@@ -75,3 +75,40 @@ class LoopbackServer(ABC):
             await asyncio.wait_for(fut, timeout)
         finally:
             self._waiters.remove(entry)
+
+
+async def padded_response(
+    request: web.Request,
+    *,
+    status: int,
+    headers: dict[str, str],
+    head: bytes,
+    filler: bytes,
+    size: int,
+    declare_length: bool,
+) -> web.StreamResponse:
+    """An oversized answer: `head` then `filler` repeated, `size` bytes in all, written in 64 KB pieces
+    (never held whole).
+
+    With `declare_length` the answer says its size in `Content-Length`, else it is chunked. A client that
+    stops reading and closes the connection just ends the answer early.
+    """
+    resp = web.StreamResponse(status=status, headers=headers)
+    if declare_length:
+        resp.content_length = size
+    else:
+        resp.enable_chunked_encoding()
+    await resp.prepare(request)
+    piece = 64 * 1024
+    pad = filler * (piece // len(filler) + 1)
+    try:
+        first = head[:size]
+        await resp.write(first)
+        left = size - len(first)
+        while left > 0:
+            await resp.write(pad[: min(piece, left)])
+            left -= min(piece, left)
+        await resp.write_eof()
+    except (ConnectionError, RuntimeError):
+        pass  # the client had read enough and hung up
+    return resp

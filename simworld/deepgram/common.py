@@ -77,35 +77,6 @@ def pad_text(text: str, knob: Oversize | None) -> str:
     return text + " " * max(0, knob.size - len(text.encode()))
 
 
-async def padded_response(
-    request: web.Request, status: int, head: bytes, filler: bytes, knob: Oversize, headers: dict[str, str]
-) -> web.StreamResponse:
-    """`head` then `filler` repeated, `knob.size` bytes in all, written in 64 KB pieces (never held whole).
-
-    With `knob.declare_length` the answer says its size in `Content-Length`, else it is chunked. A
-    client that stops reading and closes the connection just ends the answer early.
-    """
-    resp = web.StreamResponse(status=status, headers=headers)
-    if knob.declare_length:
-        resp.content_length = knob.size
-    else:
-        resp.enable_chunked_encoding()
-    await resp.prepare(request)
-    piece = 64 * 1024
-    pad = filler * (piece // len(filler) + 1)
-    try:
-        first = head[: knob.size]
-        await resp.write(first)
-        left = knob.size - len(first)
-        while left > 0:
-            await resp.write(pad[: min(piece, left)])
-            left -= min(piece, left)
-        await resp.write_eof()
-    except (ConnectionError, RuntimeError):
-        pass  # the client had read enough and hung up
-    return resp
-
-
 def handshake_error(request: web.Request, status: int, message: str) -> web.Response:
     """A refused WebSocket upgrade: plain HTTP, `dg-error` header and the same text as body (§4.6)."""
     one_line = " ".join(message.split())

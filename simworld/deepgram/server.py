@@ -13,10 +13,11 @@ from typing import Any, Literal, Self
 from aiohttp import web
 
 from .. import _server
+from .._server import padded_response
 from . import errors as E
 from .agent_host import AgentHost, add_agent_routes
 from .auth import Presented, TokenIssuer, from_header, from_subprotocols
-from .common import FAKE, MALFORMED, OVERSIZE, RECORD, REQUEST_ID, STALL, dumps, padded_response
+from .common import FAKE, MALFORMED, OVERSIZE, RECORD, REQUEST_ID, STALL, dumps
 from .flux import handle_flux
 from .knobs_realtime import AgentKnobs, FluxKnobs, SpeakWsKnobs
 from .listen import handle_listen
@@ -562,7 +563,15 @@ async def _oversized(request: web.Request, handler: Handler, route: str, knob: O
         head = bytes(body) if isinstance(body, bytes | bytearray) else b"{}"
         filler, status = b" ", resp.status
         headers = {"Content-Type": "application/json", "dg-request-id": rid}
-    return await padded_response(request, status, head, filler, knob, headers)
+    return await padded_response(
+        request,
+        status=status,
+        headers=headers,
+        head=head,
+        filler=filler,
+        size=knob.size,
+        declare_length=knob.declare_length,
+    )
 
 
 def _is_json(raw: bytes) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 
 from aiohttp import web
 
-from .._server import LoopbackServer
+from .._server import LoopbackServer, padded_response
 from ._common import as_utc
 from ._feeds import render_atom, render_rss
 from ._model import StatusPageModel
@@ -263,23 +263,15 @@ class FakeStatusPage(StatusPageModel, LoopbackServer):
     async def _serve_oversized(self, request: web.Request, knob: Oversized) -> web.StreamResponse:
         found = find_json(request.path.removeprefix(API_PREFIX), self.current())
         head = found if found is not None and request.path.startswith(API_PREFIX) else b"{}"
-        response = web.StreamResponse(status=200, headers={"Content-Type": _JSON_TYPE})
-        if knob.declare_length:
-            response.content_length = knob.size
-        else:
-            response.enable_chunked_encoding()
-        await response.prepare(request)
-        piece = 64 * 1024
-        try:
-            await response.write(head[: knob.size])
-            left = knob.size - min(len(head), knob.size)
-            while left > 0:
-                await response.write(b" " * min(piece, left))
-                left -= min(piece, left)
-            await response.write_eof()
-        except (ConnectionError, RuntimeError):
-            pass  # the client had read enough and hung up
-        return response
+        return await padded_response(
+            request,
+            status=200,
+            headers={"Content-Type": _JSON_TYPE},
+            head=head,
+            filler=b" ",
+            size=knob.size,
+            declare_length=knob.declare_length,
+        )
 
     def clear_responses(self, path: str | None = None) -> None:
         """Drop scripted replies (for one path, or all)."""
