@@ -39,6 +39,7 @@ from bot.runtime.http import EVENTS_PATH, build_web_app
 from bot.runtime.lease import LeaseKeeper
 from bot.runtime.scheduler import build_scheduler
 from bot.slack.courier import Courier
+from bot.slack.membership import TOKEN_REFUSED
 from bot.store import Store, StoreOpenError
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ async def _check_bot_token(client: AsyncWebClient) -> None:
         identity = await client.auth_test()
     except SlackApiError as exc:
         error = exc.response.get("error", "unknown_error")
-        if error in {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}:
+        if error in TOKEN_REFUSED:
             raise ConfigError(
                 [f"Slack rejected SLACK_BOT_TOKEN ({error}); reinstall the app and copy its bot token."]
             ) from None

@@ -23,7 +23,7 @@ the weekly digest's two (`bot.digest.schedule`: the message, then its chart uplo
 - **Failures.** 429 waits for `Retry-After`; 5xx, timeouts and dropped connections retry with
   exponential backoff; `not_in_channel`, `channel_not_found`, `is_archived` deactivate the
   subscription (logged) instead of retrying forever; any other refusal marks the row dead.
-- **The token is refused.** `invalid_auth`, `token_revoked`, `account_inactive` (and the like, `AUTH`) are
+- **The token is refused.** `invalid_auth`, `token_revoked`, `account_inactive` (and the like, `TOKEN_REFUSED`) are
   no channel's fault: no row is marked dead and no subscription deactivated. The courier pauses all
   delivery (logged once at error level; the health model's courier part reports it), calls
   `auth.test` every `auth_check` seconds and, once the token works again, resumes with every pending
@@ -55,9 +55,9 @@ from bot.digest.schedule import CHART, DIGEST
 from bot.errors import StoreError
 from bot.health import Health
 from bot.slack.digest_posts import chart_in, post_chart, post_digest
-from bot.slack.membership import slack_error
-from bot.slack.recovery import METADATA_TYPE, HistorySearch, Match, Unknown, by_key
-from bot.slack.token_pause import AUTH, AUTH_CHECK_SECONDS, TokenPause
+from bot.slack.membership import TOKEN_REFUSED, slack_error
+from bot.slack.recovery import METADATA_TYPE, TRANSIENT, HistorySearch, Match, Unknown, by_key
+from bot.slack.token_pause import AUTH_CHECK_SECONDS, TokenPause
 from bot.slack.views.alerts import reply_message, root_message
 from bot.store import OutboxRow, Store
 
@@ -67,7 +67,6 @@ GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 REREAD_SECONDS = 0.05
 #: How long a channel (or, when the outbox cannot be read, the whole courier) waits after a store error.
 STORE_RETRY_SECONDS = 5.0
-TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
 #: After a send that may have reached Slack, wait this long before looking for it (Slack can commit
 #: a message a moment after the connection dropped).
 RECOVERY_GRACE_SECONDS = 15.0
@@ -312,7 +311,7 @@ class Courier:
             await self.client.chat_update(channel=channel, ts=root, text=text, blocks=blocks)
         except SlackApiError as exc:
             # The reply is what matters; a root that cannot be edited (deleted, too old) is not fatal.
-            if exc.response.status_code == 429 or slack_error(exc) in TRANSIENT | AUTH:
+            if exc.response.status_code == 429 or slack_error(exc) in TRANSIENT | TOKEN_REFUSED:
                 raise
             log.warning("root message not updated", extra={"channel": channel, "error": slack_error(exc)})
 
@@ -328,7 +327,7 @@ class Courier:
                 until=row.inflight_at + self.grace,
             )
         except SlackApiError as exc:
-            if slack_error(exc) in AUTH:
+            if slack_error(exc) in TOKEN_REFUSED:
                 raise
             log.warning(
                 "cannot look in the channel's history for an interrupted alert; it may be posted twice",
@@ -344,7 +343,7 @@ class Courier:
             self._next_allowed[row.channel_id] = self.clock() + retry_after
             self._reschedule(row, at=self.clock() + retry_after, error="ratelimited", in_doubt=False)
             return
-        if error in AUTH:
+        if error in TOKEN_REFUSED:
             # Keep the row (and every other) queued until the token works again.
             self._reschedule(row, at=self.clock(), error=error, in_doubt=False)
             self.token.pause(error, channel=row.channel_id)

@@ -18,7 +18,17 @@ from typing import Literal
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-__all__ = ["INVISIBLE_ERRORS", "Access", "Membership", "ensure_member", "join", "retry_after", "slack_error"]
+__all__ = [
+    "INVISIBLE_ERRORS",
+    "SLACK_TROUBLE",
+    "TOKEN_REFUSED",
+    "Access",
+    "Membership",
+    "ensure_member",
+    "join",
+    "retry_after",
+    "slack_error",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +42,11 @@ Access = Literal[
     "cannot_join",  # a public channel the bot may not join (`error` says why: missing_scope, is_archived, …)
     "unknown",  # `conversations.info` failed otherwise (`error` says how)
 ]
+
+#: Slack refuses the bot token itself: no channel's fault, and no retry helps until an admin acts.
+TOKEN_REFUSED = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired"})
+#: A failure on Slack's side, not a refusal of the call: trying again later is the answer.
+SLACK_TROUBLE = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 # Errors that mean "the bot cannot see or post in this conversation" (slack.md §1.4, §5.1).
 INVISIBLE_ERRORS = frozenset(

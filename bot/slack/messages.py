@@ -6,6 +6,8 @@ consistent and tests can assert on the exact text a user sees.
 
 from __future__ import annotations
 
+from bot.slack.membership import SLACK_TROUBLE, TOKEN_REFUSED
+
 COMMAND = "/deepgram"
 
 HELP_TITLE = "Deepgram Doctor"
@@ -166,8 +168,6 @@ _SUBSCRIBE_ADVICE = {
 _SUBSCRIBE_NOT_ALLOWED = frozenset(
     {"access_denied", "app_access_restricted", "no_permission", "team_access_not_granted"}
 )
-_SUBSCRIBE_BAD_TOKEN = frozenset({"account_inactive", "invalid_auth", "not_authed", "token_expired", "token_revoked"})
-_SLACK_TROUBLE = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
 def _code(error: str | None) -> str:
@@ -178,7 +178,7 @@ def _code(error: str | None) -> str:
 def slack_is_busy(error: str | None) -> bool:
     """A rate limit or a failure on Slack's side (HTTP 5xx): trying again later is the advice."""
     code = _code(error)
-    return code in ("ratelimited", "rate_limited") or code in _SLACK_TROUBLE or code.startswith("http_5")
+    return code in ("ratelimited", "rate_limited") or code in SLACK_TROUBLE or code.startswith("http_5")
 
 
 def rate_limited(seconds: int | None) -> str:
@@ -200,7 +200,7 @@ def subscribe_refused(error: str | None) -> str:
             f"Your Slack admins haven't allowed me to post here (`{code}`). Ask a workspace admin to allow "
             "Deepgram Doctor in this channel, or subscribe another one."
         )
-    if code in _SUBSCRIBE_BAD_TOKEN:
+    if code in TOKEN_REFUSED:
         return (
             f"My Slack token doesn't work any more (`{code}`), {_NOTHING_CHANGED}. Please tell the admin who runs me."
         )
@@ -213,7 +213,7 @@ def subscribe_refused(error: str | None) -> str:
 def subscribe_cannot_join(error: str | None) -> str:
     """A public channel the bot could not join (`conversations.join` failed with `error`)."""
     code = _code(error)
-    if code in _SUBSCRIBE_ADVICE or slack_is_busy(code) or code in _SUBSCRIBE_BAD_TOKEN:
+    if code in _SUBSCRIBE_ADVICE or slack_is_busy(code) or code in TOKEN_REFUSED:
         return subscribe_refused(code)
     return f"I couldn't join this channel (`{code}`). " + SUBSCRIBE_INVITE
 
@@ -221,7 +221,7 @@ def subscribe_cannot_join(error: str | None) -> str:
 def subscribe_channel_check_failed(error: str | None) -> str:
     """`conversations.info` failed with something other than "not visible"."""
     code = _code(error)
-    if slack_is_busy(code) or code in _SUBSCRIBE_BAD_TOKEN:
+    if slack_is_busy(code) or code in TOKEN_REFUSED:
         return subscribe_refused(code)
     return f"Slack wouldn't tell me about this conversation (`{code}`), {_NOTHING_CHANGED}. Try again in a minute."
 

@@ -27,9 +27,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.membership import slack_error
+from bot.slack.membership import SLACK_TROUBLE, slack_error
 
-__all__ = ["METADATA_TYPE", "HistorySearch", "Match", "Unknown", "by_key"]
+__all__ = ["METADATA_TYPE", "TRANSIENT", "HistorySearch", "Match", "Unknown", "by_key"]
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ MAX_PAGES = 20
 SKEW_SECONDS = 60.0
 #: A 429 asking to wait longer than this ends the search as `Unknown` (the row is looked at again later).
 MAX_INLINE_WAIT_SECONDS = 30.0
-#: Errors that mean Slack could not answer now, not that the message is absent.
-_TRANSIENT = frozenset({"ratelimited", "internal_error", "fatal_error", "request_timeout", "service_unavailable"})
+#: Slack's errors for "cannot answer now" (not a refusal of the call itself): try again later.
+TRANSIENT = SLACK_TROUBLE | {"ratelimited"}
 
 
 class Unknown(Exception):
@@ -80,7 +80,6 @@ class HistorySearch:
         self.client = client
         self.interval = interval
         self._free_at = 0.0  # event-loop time from which the next call may go
-        self.calls = 0
 
     async def find(self, *, channel: str, match: Match, root: str | None, since: float, until: float) -> str | None:
         """The `ts` of the message `match` accepts (`by_key(key)`: the alert carrying that key), posted
@@ -121,7 +120,6 @@ class HistorySearch:
 
     async def _page(self, args: dict[str, Any], *, thread: bool) -> Any:
         await self._turn()
-        self.calls += 1
         try:
             if thread:
                 return await self.client.conversations_replies(**args)
@@ -134,7 +132,7 @@ class HistorySearch:
                 if wait <= MAX_INLINE_WAIT_SECONDS:
                     raise _Wait from None
                 raise Unknown("ratelimited", wait) from None
-            if exc.response.status_code >= 500 or error in _TRANSIENT:
+            if exc.response.status_code >= 500 or error in TRANSIENT:
                 raise Unknown(error, self.interval) from None
             if error == "thread_not_found":
                 return None  # the root is gone, and with it the thread

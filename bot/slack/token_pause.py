@@ -1,9 +1,9 @@
 """The courier's pause while Slack refuses the bot token.
 
-`invalid_auth`, `token_revoked`, `account_inactive` (and the like, `AUTH`) are no channel's fault: no
-alert is marked dead and no subscription deactivated. Delivery pauses as a whole (logged once at error
-level; the health model's courier part reports it), `auth.test` is tried every `every` seconds, and
-once it succeeds delivery goes on with every pending alert, in order.
+`invalid_auth`, `token_revoked`, `account_inactive` (and the like, `membership.TOKEN_REFUSED`) are no
+channel's fault: no alert is marked dead and no subscription deactivated. Delivery pauses as a whole
+(logged once at error level; the health model's courier part reports it), `auth.test` is tried every
+`every` seconds, and once it succeeds delivery goes on with every pending alert, in order.
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.health import Health
 from bot.slack.membership import slack_error
 
-__all__ = ["AUTH", "AUTH_CHECK_SECONDS", "TokenPause"]
+__all__ = ["AUTH_CHECK_SECONDS", "TokenPause"]
 
 log = logging.getLogger(__name__)
 
-#: Slack refuses the bot token itself: pause everything until `auth.test` succeeds again.
-AUTH = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired"})
 #: While paused for a refused token, how often it is tried again (`auth.test`).
 AUTH_CHECK_SECONDS = 30.0
 

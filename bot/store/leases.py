@@ -34,9 +34,6 @@ class Lease:
     renewed_at: float
     expires_at: float
 
-    def held_by(self, holder: str, now: float) -> bool:
-        return self.holder == holder and self.expires_at > now
-
 
 def fence(holder: str | None, now: float) -> tuple[str, list[Any]]:
     """An SQL condition (and its parameters) true only while `holder` holds the delivery lease at `now`.
