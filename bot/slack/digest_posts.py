@@ -23,6 +23,7 @@ from bot.charts import NothingToDraw, draw_chart, read_chart_data
 from bot.digest import Digest
 from bot.prose import clip
 from bot.slack.images import UPLOAD_ALT_MAX
+from bot.slack.recovery import Match
 from bot.slack.views.digest import digest_message
 from bot.store import OutboxRow, Store
 
@@ -35,7 +36,7 @@ def chart_filename(row: OutboxRow) -> str:
     return f"deepgram-doctor-digest-{row.event['period']}.png"
 
 
-def chart_in(row: OutboxRow) -> Any:
+def chart_in(row: OutboxRow) -> Match:
     """Does a message of the thread share this row's chart? (`HistorySearch.find`'s `match`.)"""
     name = chart_filename(row)
 

@@ -103,7 +103,7 @@ async def test_two_processes_on_one_database_deliver_once(world: World, tmp_path
     first = await start_bot(world, tmp_path, "http", **ENV)
     second = await start_bot(world, tmp_path, "http", **ENV, HEALTH_FILE=str(tmp_path / "second-health.json"))
     try:
-        standby = await health_of(second, tmp_path / "second-health.json", world)
+        standby = await health_of(tmp_path / "second-health.json")
         assert standby.ok and standby.parts["lease"].detail.startswith("standby: ")
         # An admin asking the standby process is told which process delivers.
         slack.workspace.default_user.is_admin = True
@@ -131,7 +131,7 @@ async def test_two_processes_on_one_database_deliver_once(world: World, tmp_path
     assert any(line.get("event") == standing_by for line in second.process.logs)
 
 
-async def health_of(bot: RunningBot, path: Path, world: World) -> HealthReport:
+async def health_of(path: Path) -> HealthReport:
     """The bot's heartbeat file, once it has one."""
     await eventually(path.exists)
     return read_health(path)
