@@ -10,17 +10,14 @@ text.
 from bot.charts.alt import IMAGE_ALT_MAX, UPLOAD_ALT_MAX, alt_text
 from bot.charts.chart import CHART_DAYS, Chart, NothingToDraw, draw_chart, latency_chart
 from bot.charts.data import (
-    SIDES,
     ChartData,
     FailureMark,
     IncidentSpan,
-    Side,
     SurfaceSeries,
     Window,
     WindowData,
     chart_data,
     read_chart_data,
-    side_of,
 )
 from bot.charts.plan import SIDE_STYLE, PlotSpec, plan
 from bot.charts.render import render_png
@@ -28,7 +25,6 @@ from bot.charts.render import render_png
 __all__ = [
     "CHART_DAYS",
     "IMAGE_ALT_MAX",
-    "SIDES",
     "SIDE_STYLE",
     "UPLOAD_ALT_MAX",
     "Chart",
@@ -37,7 +33,6 @@ __all__ = [
     "IncidentSpan",
     "NothingToDraw",
     "PlotSpec",
-    "Side",
     "SurfaceSeries",
     "Window",
     "WindowData",
@@ -48,5 +43,4 @@ __all__ = [
     "plan",
     "read_chart_data",
     "render_png",
-    "side_of",
 ]

@@ -15,21 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
-from bot.status.history import FailureCauses, SurfaceStats
+from bot.status.history import FAILING, SIDES, WORKING, FailureCauses, Side, SurfaceStats, side_of
 from bot.store import Store
 from bot.surfaces import SURFACES
 from bot.units import parse_time, percentile
 
 __all__ = [
-    "SIDES",
     "Bucket",
     "ChartData",
     "FailureMark",
     "IncidentSpan",
     "Point",
-    "Side",
     "SurfaceSeries",
     "Window",
     "WindowData",
@@ -37,13 +34,8 @@ __all__ = [
     "chart_data",
     "incident_spans",
     "read_chart_data",
-    "side_of",
     "window_label",
 ]
-
-#: Whose side a failed run's cause is on (`bot.status.history.FailureCauses` counts the same way).
-Side = Literal["ours", "theirs", "other", "unclassified"]
-SIDES: tuple[Side, ...] = ("ours", "theirs", "other", "unclassified")
 
 #: One stored result: `(surface, checked_at, state, elapsed_ms, cause)` (`store.history.probe_points`).
 Point = tuple[str, float, str, float | None, str | None]
@@ -53,20 +45,6 @@ BUCKET_SIZES = (300, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400
 MAX_BUCKETS = 100
 #: Incidents read from the monitor's log, newest first: more than any week has had.
 MAX_INCIDENTS = 200
-
-_WORKING = frozenset({"ok", "degraded"})
-_FAILING = frozenset({"failed", "degraded"})
-
-
-def side_of(cause: str | None) -> Side:
-    """The side of a stored cause (`kind:reason`): ours, theirs, other (slow, quality, provider), or
-    unclassified (stored before causes were recorded)."""
-    kind = cause.partition(":")[0] if cause else None
-    if kind == "ours":
-        return "ours"
-    if kind == "theirs":
-        return "theirs"
-    return "other" if kind else "unclassified"
 
 
 def bucket_seconds(span: float) -> int:
@@ -242,21 +220,26 @@ class _Tally:
 
     def add(self, points: Iterable[Point]) -> None:
         """Count `points` into every window they fall in (the loop runs once per stored result: kept flat)."""
-        bounds = [(w.start, w.end, w.bucket_seconds, t) for w, t in zip(self.windows, self.tallies, strict=True)]
+        targets = {
+            surface: [
+                (w.start, w.end, w.bucket_seconds, t[surface]) for w, t in zip(self.windows, self.tallies, strict=True)
+            ]
+            for surface in self.labels
+        }
         for surface, at, state, elapsed_ms, cause in points:
-            if state == "skipped":
-                continue  # did not run: counts nowhere
-            for start, end, size, tallies in bounds:
-                tally = tallies.get(surface)
-                if tally is None or not start <= at <= end:
+            if state == "skipped" or (windows := targets.get(surface)) is None:
+                continue  # did not run, or not a surface drawn: counts nowhere
+            working, failing = state in WORKING, state in FAILING
+            for start, end, size, tally in windows:
+                if not start <= at <= end:
                     continue
                 bucket = int(at // size)
                 tally.runs[bucket] = tally.runs.get(bucket, 0) + 1
-                if state in _WORKING:
+                if working:
                     tally.working += 1
                     if elapsed_ms is not None:
                         tally.latencies.setdefault(bucket, []).append(elapsed_ms)
-                if state in _FAILING:
+                if failing:
                     tally.marks.setdefault((bucket, side_of(cause)), []).append(at)
 
     def result(self, incidents: Iterable[IncidentSpan]) -> ChartData:

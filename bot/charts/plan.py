@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.charts.data import SIDES, ChartData, Side, SurfaceSeries, WindowData
+from bot.charts.data import ChartData, SurfaceSeries, WindowData
+from bot.status.history import SIDES, Side
 from bot.units import format_ms
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "PlotSpec",
     "Span",
     "Tick",
+    "latency_ticks",
     "plan",
     "time_ticks",
 ]
@@ -77,6 +79,9 @@ DEFAULT_Y_MS = 1000.0
 #: Tick steps (seconds): the first that puts at most `MAX_TICKS` ticks in a window.
 TICK_STEPS = (3600, 2 * 3600, 3 * 3600, 4 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400)
 MAX_TICKS = 8
+#: Latency guide lines: steps of 1, 2, 2.5 or 5 times a power of ten, at most `MAX_LATENCY_TICKS` above 0.
+LATENCY_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+MAX_LATENCY_TICKS = 3
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,8 @@ class Panel:
     x_max: float
     y_max: float
     ticks: tuple[Tick, ...]
+    #: Latency guide lines (milliseconds), from 0 up; the row shares them.
+    latency_ticks: tuple[Tick, ...]
     lines: tuple[Line, ...]
     markers: tuple[Markers, ...]
     spans: tuple[Span, ...]
@@ -137,6 +144,8 @@ class Panel:
     empty: str | None = None
     #: Time labels under the ticks: on the bottom row only (a column shares its time axis).
     time_labels: bool = True
+    #: Latency labels beside the guide lines: in the first column only (a row shares its scale).
+    latency_labels: bool = True
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,14 @@ def time_ticks(start: float, end: float) -> tuple[Tick, ...]:
     )
 
 
+def latency_ticks(top: float) -> tuple[Tick, ...]:
+    """Guide lines at round latencies from 0 to `top` ms: `0`, `500 ms`, `1 s`, `1.5 s`."""
+    raw = top / MAX_LATENCY_TICKS
+    power = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    step = next(m * power for m in LATENCY_STEPS if m * power >= raw)
+    return tuple(Tick(i * step, format_ms(i * step) if i else "0") for i in range(int(top // step) + 1))
+
+
 def plan(data: ChartData) -> PlotSpec:
     """Everything to draw for `data` (which must not be empty: there is no chart of nothing)."""
     surfaces = data.surfaces()
@@ -187,7 +204,7 @@ def plan(data: ChartData) -> PlotSpec:
         y_max = _row_scale([s for _, _, s in row_series if s is not None])
         for column, window, series in row_series:
             panel = _panel(row, column, label, window, series, y_max)
-            panels.append(replace(panel, time_labels=row == len(surfaces) - 1))
+            panels.append(replace(panel, time_labels=row == len(surfaces) - 1, latency_labels=column == 0))
     when = datetime.fromtimestamp(data.now, UTC).strftime("%Y-%m-%d %H:%M UTC")
     return PlotSpec(
         title="Deepgram latency from our probes, per surface",
@@ -217,7 +234,8 @@ def _panel(row: int, column: int, title: str, window: WindowData, series: Surfac
         Span(max(i.start, w.start), min(i.end if i.end is not None else w.end, w.end), i.name, INCIDENT_COLOUR, 0.45)
         for i in window.incidents
     )
-    base = Panel(row, column, title, "", w.start, w.end, y_max, time_ticks(w.start, w.end), (), (), spans)
+    ticks, guides = time_ticks(w.start, w.end), latency_ticks(y_max)
+    base = Panel(row, column, title, "", w.start, w.end, y_max, ticks, guides, (), (), spans)
     if series is None or not series.stats.runs:
         return replace(base, note="no runs", empty=f"No runs in the last {w.label}")
     slots = w.bucket_starts()

@@ -12,10 +12,11 @@ import io
 import math
 import textwrap
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.charts.plan import FOOTER_PX, HEADER_PX, LegendEntry, Panel, PlotSpec
-from bot.units import format_ms
+from bot.charts.plan import FOOTER_PX, HEADER_PX, LegendEntry, Markers, Panel, PlotSpec
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,9 +38,10 @@ LEFT_PX = 90
 RIGHT_PX = 30
 #: zlib level of the PNG: fast, for a file of a few hundred kB.
 PNG_COMPRESSION = 3
-#: Gaps between panels, as matplotlib's `wspace`/`hspace` (shares of a panel's size).
+#: The gap between the columns, as matplotlib's `wspace` (a share of a column's width).
 WSPACE = 0.12
-HSPACE = 0.45
+#: The gap below each row, as a share of a row's height.
+ROW_GAP = 0.45
 
 
 def render_png(spec: PlotSpec) -> bytes:
@@ -53,17 +55,18 @@ def render_png(spec: PlotSpec) -> bytes:
         fig.set_facecolor(spec.background)
         _frame(fig, spec)
         grid = fig.add_gridspec(
-            max(1, len(spec.rows)),
+            1,
             max(1, len(spec.columns)),
             left=LEFT_PX / spec.width_px,
             right=1 - RIGHT_PX / spec.width_px,
             top=1 - HEADER_PX / spec.height_px,
             bottom=FOOTER_PX / spec.height_px,
             wspace=WSPACE,
-            hspace=HSPACE,
         )
-        for panel in spec.panels:
-            _draw_panel(fig.add_subplot(grid[panel.row, panel.column]), panel, spec)
+        rows = max(1, len(spec.rows))
+        for column in range(len(spec.columns)):
+            panels = [p for p in spec.panels if p.column == column]
+            _draw_column(fig, fig.add_subplot(grid[0, column]), panels, rows, spec)
         _legend(fig, spec)
         out = io.BytesIO()
         fig.savefig(
@@ -117,57 +120,143 @@ def _frame(fig: Figure, spec: PlotSpec) -> None:
         )
 
 
-def _draw_panel(ax: Axes, panel: Panel, spec: PlotSpec) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+@dataclass(frozen=True)
+class _Slot:
+    """Where a panel sits in its column: rows are stacked in one axes, each one unit high with a gap
+    of `ROW_GAP` below it, the first row on top; a panel's latencies are scaled to its unit."""
 
-    ax.set_facecolor(spec.background)
-    ax.set_xlim(panel.x_min, panel.x_max)
-    ax.set_ylim(0, panel.y_max)
-    if panel.time_labels:
-        ax.set_xticks([t.at for t in panel.ticks], [t.label for t in panel.ticks])
-    else:
-        # Rows above the bottom one: guide lines where the ticks would be, without tick objects (each
-        # costs matplotlib a few milliseconds to build and draw).
-        ax.set_xticks([])
-        ax.vlines([t.at for t in panel.ticks], 0, panel.y_max, colors=spec.grid_colour, linewidth=0.5, zorder=0)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, min_n_ticks=2))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_ms(value) if value > 0 else "0"))
-    ax.tick_params(labelsize=TICK_PT, colors=spec.muted_colour, length=3)
-    ax.grid(axis="y", color=spec.grid_colour, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color(spec.grid_colour)
-    # A fixed `y` spares matplotlib from placing the titles clear of the ticks (a third of the drawing time).
-    ax.set_title(panel.title, loc="left", fontsize=PANEL_PT, fontweight="bold", color=spec.text_colour, y=1.0, pad=4)
-    ax.set_title(panel.note, loc="right", fontsize=NOTE_PT, color=spec.muted_colour, y=1.0, pad=4)
-    for span in panel.spans:
-        ax.axvspan(span.start, span.end, color=span.colour, alpha=span.alpha, linewidth=0, zorder=0)
-    if panel.empty:
-        ax.text(0.5, 0.5, panel.empty, transform=ax.transAxes, ha="center", va="center", color=spec.muted_colour)
-        ax.set_yticks([])
+    base: float
+    y_max: float
+
+    @classmethod
+    def of(cls, panel: Panel, rows: int) -> _Slot:
+        return cls((rows - 1 - panel.row) * (1 + ROW_GAP), panel.y_max)
+
+    def y(self, ms: float) -> float:
+        return self.base + ms / self.y_max
+
+
+def _draw_column(fig: Figure, ax: Axes, panels: list[Panel], rows: int, spec: PlotSpec) -> None:
+    """A column's panels, stacked in one axes: an axes per panel, with matplotlib's tick machinery,
+    costs more than all the rest of the drawing. Each kind of line is one artist for the whole column;
+    the guide lines, frames and labels the plan gives are plain lines and texts."""
+    if not panels:
         return
-    for line in panel.lines:
+    placed = [(p, _Slot.of(p, rows)) for p in panels]
+    ax.set_axis_off()
+    ax.set_xlim(panels[0].x_min, panels[0].x_max)  # a column is one window
+    ax.set_ylim(0, rows + (rows - 1) * ROW_GAP)
+    _guides(ax, placed, spec)
+    _texts(fig, ax, placed, spec)
+    _spans(ax, placed)
+    _lines(ax, placed)
+    _markers(ax, placed, spec)
+
+
+def _guides(ax: Axes, placed: list[tuple[Panel, _Slot]], spec: PlotSpec) -> None:
+    """Guide lines at the latency and time ticks, and each panel's frame (its two axes, one line)."""
+    x_min, x_max = ax.get_xlim()
+    grid: dict[str, Any] = {"colors": spec.grid_colour, "linewidth": 0.6, "zorder": 0}
+    ax.hlines([slot.y(t.at) for p, slot in placed for t in p.latency_ticks[1:]], x_min, x_max, **grid)
+    times = [(t.at, slot.base) for p, slot in placed for t in p.ticks]
+    ax.vlines([x for x, _ in times], [b for _, b in times], [b + 1 for _, b in times], **grid)
+    corners = [(x_min, 1.0), (x_min, 0.0), (x_max, 0.0), (math.nan, math.nan)]
+    frames = [(x, slot.base + y) for _, slot in placed for x, y in corners]
+    ax.plot([x for x, _ in frames], [y for _, y in frames], color=spec.grid_colour, linewidth=0.9)
+
+
+def _texts(fig: Figure, ax: Axes, placed: list[tuple[Panel, _Slot]], spec: PlotSpec) -> None:
+    """Each panel's title and numbers above it, its latency labels (first column) and time labels
+    (bottom row), or what it says when it has no runs."""
+    from matplotlib.transforms import offset_copy
+
+    # x in the axes' share, y in data: 4 points left of, or above, the panel.
+    beside = offset_copy(ax.get_yaxis_transform(), fig=fig, x=-4, units="points")
+    above = offset_copy(ax.get_yaxis_transform(), fig=fig, y=4, units="points")
+    below = offset_copy(ax.transData, fig=fig, y=-4, units="points")
+    plain: dict[str, Any] = {"parse_math": False}
+    tick: dict[str, Any] = {"fontsize": TICK_PT, "color": spec.muted_colour, **plain}
+    for panel, slot in placed:
+        top = slot.base + 1
+        title: dict[str, Any] = {"fontsize": PANEL_PT, "fontweight": "bold", "color": spec.text_colour}
+        ax.text(0, top, panel.title, transform=above, va="bottom", **title, **plain)
+        ax.text(
+            1,
+            top,
+            panel.note,
+            transform=above,
+            ha="right",
+            va="bottom",
+            fontsize=NOTE_PT,
+            color=spec.muted_colour,
+            **plain,
+        )
+        if panel.latency_labels:
+            for t in panel.latency_ticks:
+                ax.text(0, slot.y(t.at), t.label, transform=beside, ha="right", va="center", **tick)
+        if panel.time_labels:
+            for t in panel.ticks:
+                ax.text(t.at, slot.base, t.label, transform=below, ha="center", va="top", **tick)
+        if panel.empty:
+            middle = (panel.x_min + panel.x_max) / 2
+            ax.text(middle, slot.base + 0.5, panel.empty, ha="center", va="center", color=spec.muted_colour, **plain)
+
+
+def _spans(ax: Axes, placed: list[tuple[Panel, _Slot]]) -> None:
+    """Deepgram's incidents, shaded across each panel's height."""
+    from matplotlib.colors import to_rgba
+
+    for panel, slot in placed:
+        if panel.spans:
+            ax.broken_barh(
+                [(s.start, s.end - s.start) for s in panel.spans],
+                (slot.base, 1),
+                facecolors=[to_rgba(s.colour, s.alpha) for s in panel.spans],
+                linewidth=0,
+                zorder=0,
+            )
+
+
+def _lines(ax: Axes, placed: list[tuple[Panel, _Slot]]) -> None:
+    """p50 and p95: each one line down the whole column, broken between panels."""
+    for key in ("p50", "p95"):
+        found = [(line, slot) for p, slot in placed for line in p.lines if line.key == key]
+        if not found:
+            continue
+        xs: list[float] = []
+        ys: list[float | None] = []
+        for line, slot in found:
+            xs += [*line.xs, math.nan]
+            ys += [*(None if y is None else slot.y(y) for y in line.ys), None]
+        style = found[0][0]
         ax.plot(
-            line.xs,
-            [math.nan if y is None else y for y in line.ys],
-            color=line.colour,
-            linewidth=line.width,
-            linestyle=(0, (4, 2)) if line.dashed else "-",
+            xs,
+            [math.nan if y is None else y for y in ys],
+            color=style.colour,
+            linewidth=style.width,
+            linestyle=(0, (4, 2)) if style.dashed else "-",
             # A point without a neighbour draws no segment: it gets a dot.
             marker="o",
-            markevery=_isolated(line.ys),
+            markevery=_isolated(ys),
             markersize=2.6,
             zorder=3,
         )
-    for marks in panel.markers:
+
+
+def _markers(ax: Axes, placed: list[tuple[Panel, _Slot]], spec: PlotSpec) -> None:
+    """Each side's failure markers: one set for the whole column."""
+    sides: dict[str, list[tuple[Markers, _Slot]]] = {}
+    for panel, slot in placed:
+        for marks in panel.markers:
+            sides.setdefault(marks.side, []).append((marks, slot))
+    for found in sides.values():
+        style = found[0][0]
         ax.scatter(
-            marks.xs,
-            [marks.y] * len(marks.xs),
-            s=marks.sizes,
-            c=marks.colour,
-            marker=marks.shape,
+            [x for marks, _ in found for x in marks.xs],
+            [slot.y(marks.y) for marks, slot in found for _ in marks.xs],
+            s=[size for marks, _ in found for size in marks.sizes],
+            c=style.colour,
+            marker=style.shape,
             edgecolors=spec.text_colour,
             linewidths=0.4,
             zorder=5,
@@ -175,7 +264,7 @@ def _draw_panel(ax: Axes, panel: Panel, spec: PlotSpec) -> None:
         )
 
 
-def _isolated(ys: tuple[float | None, ...]) -> list[int]:
+def _isolated(ys: Sequence[float | None]) -> list[int]:
     """Indexes of values whose neighbours are both gaps."""
     return [
         i

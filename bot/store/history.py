@@ -123,16 +123,6 @@ class ProbeHistory(Repository):
         ]
 
     @guarded(write=False)
-    def failures_by_cause(self, since: float) -> dict[str | None, int]:
-        """How many stored results since `since` failed or were degraded, by cause (None: unclassified)."""
-        rows = self.db.execute(
-            "SELECT cause, COUNT(*) FROM probe_results WHERE checked_at >= ? AND state IN ('failed', 'degraded') "
-            "GROUP BY cause",
-            [since],
-        ).fetchall()
-        return {cause: int(count) for cause, count in rows}
-
-    @guarded(write=False)
     def scan_probe_points(
         self,
         surfaces: Sequence[str],

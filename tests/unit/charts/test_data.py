@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.charts import IncidentSpan, chart_data, read_chart_data, side_of
+from bot.charts import IncidentSpan, chart_data, read_chart_data
 from bot.charts.data import bucket_seconds, window_label
-from bot.status.history import FailureCauses, read_history
+from bot.status.history import FailureCauses, read_history, side_of
 from bot.store import Store
 from tests.history_fixture import DAY, HOUR, NOW, record_history
 

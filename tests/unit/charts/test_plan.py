@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.charts import SIDE_STYLE, ChartData, plan, read_chart_data
-from bot.charts.plan import INCIDENT_COLOUR, P50_COLOUR, P95_COLOUR, Markers, Panel, PlotSpec, time_ticks
+from bot.charts.plan import (
+    INCIDENT_COLOUR,
+    P50_COLOUR,
+    P95_COLOUR,
+    Markers,
+    Panel,
+    PlotSpec,
+    latency_ticks,
+    time_ticks,
+)
 from bot.store import ProbeRecord, Store
 from tests.history_fixture import DAY, HOUR, NOW, record_history
 
@@ -36,6 +45,11 @@ def test_layout_one_row_per_surface_one_column_per_window() -> None:
     assert spec.width_px == 1600 and spec.height_px == 190 + 130 + 7 * 190
     assert spec.background == "#FFFFFF"  # an opaque card: the same on Slack's light and dark themes
     assert [p.time_labels for p in spec.panels if p.column == 0] == [False] * 6 + [True]
+    # A row shares its latency scale: the guide lines are the same in both columns, labelled in the first.
+    for row in range(7):
+        day, week = spec.panel(row, 0), spec.panel(row, 1)
+        assert day.latency_ticks == week.latency_ticks and (day.latency_labels, week.latency_labels) == (True, False)
+        assert day.latency_ticks[-1].at <= day.y_max
 
 
 def test_a_failing_run_is_drawn_in_its_causes_colour() -> None:
@@ -127,3 +141,14 @@ def test_time_ticks() -> None:
     week = time_ticks(T - 7 * DAY, T)
     assert week[0].at == datetime(2026, 12, 1, tzinfo=UTC).timestamp()
     assert [t.label for t in week] == ["Tue 01", "Wed 02", "Thu 03", "Fri 04", "Sat 05", "Sun 06", "Mon 07"]
+
+
+def test_latency_ticks() -> None:
+    """Guide lines at round latencies, at most three above 0, none above the top of the panel."""
+    assert [t.label for t in latency_ticks(1035.0)] == ["0", "500 ms", "1.0 s"]
+    assert [t.label for t in latency_ticks(4600.0)] == ["0", "2.0 s", "4.0 s"]
+    assert [t.at for t in latency_ticks(92.0)] == [0.0, 50.0]
+    assert [t.at for t in latency_ticks(1.15)] == [0.0, 0.5, 1.0]
+    for top in (1.15, 7.0, 92.0, 1035.0, 4600.0, 12_345.0, 61_000.0):
+        ticks = latency_ticks(top)
+        assert 2 <= len(ticks) <= 4 and ticks[0].at == 0.0 and ticks[-1].at <= top

@@ -54,8 +54,22 @@ def test_causes_are_stored_and_failures_counted_by_cause() -> None:
     _record(store, 100.0, key, server, slow, old, ProbeRecord("streaming", "ok", 900.0))
     _record(store, 200.0, server)
     assert store.history.results_since("auth", 0.0)[0].cause == "ours:key"
-    assert store.history.failures_by_cause(0.0) == {"ours:key": 1, "theirs:server": 2, "slow:slow": 1, None: 1}
-    assert store.history.failures_by_cause(150.0) == {"theirs:server": 1}
+    surfaces = ["auth", "rest", "tts", "streaming"]
+    failed = [
+        (o.surface, o.state, o.cause, o.count) for o in store.stats.outcomes(surfaces, 0.0, 300.0) if o.state != "ok"
+    ]
+    assert sorted(failed, key=str) == sorted(
+        [
+            ("auth", "failed", "ours:key", 1),
+            ("rest", "failed", "theirs:server", 2),
+            ("rest", "failed", None, 1),
+            ("tts", "degraded", "slow:slow", 1),
+        ],
+        key=str,
+    )
+    assert [(o.surface, o.cause, o.count) for o in store.stats.outcomes(surfaces, 150.0, 300.0)] == [
+        ("rest", "theirs:server", 1)
+    ]
 
 
 def test_the_message_shown_is_attached_to_a_stored_run() -> None:

@@ -60,7 +60,6 @@ READS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "history.latest_run": ((), {}),
     "history.results_since": (("rest", 0.0), {}),
     "history.recent_incidents": ((), {}),
-    "history.failures_by_cause": ((0.0,), {}),
     "history.scan_probe_points": ((["rest"], 0.0, 1.0, list), {}),
     "subscriptions.get": (("C1",), {}),
     "subscriptions.active": ((), {}),
