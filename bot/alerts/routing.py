@@ -94,8 +94,8 @@ def stories(rows: Iterable[tuple[str, str, str, bool]]) -> dict[tuple[str, str],
         story = found.get(key)
         if story is None:
             found[key] = Story(mentioned, mentioned and kind in CLOSING)
-        elif mentioned and kind in CLOSING:
-            found[key] = Story(story.mentioned, True)
+        elif mentioned:  # an escalation, or the resolution
+            found[key] = Story(True, story.resolution_mentioned or kind in CLOSING)
     return found
 
 
@@ -108,7 +108,9 @@ def deliveries(
 
     A channel's mention goes on the root of a story (the first message of the story in that channel)
     when the event is at or above the subscription's `mention_min`, and once more on the resolution
-    of a story whose root mentioned. Updates in the thread never mention: the people were told.
+    of a story that mentioned. Updates in the thread do not mention again: the people were told. A
+    story that reaches `mention_min` only later (a minor incident turned major) mentions on the update
+    that says so, once: the people were not told before.
     `told` is what the outbox already holds (`stories`); events of one batch count in order.
     """
     seen = dict(told or {})
@@ -125,9 +127,11 @@ def deliveries(
 
 def _mention(sub: Subscription, event: Event, story: Story | None) -> tuple[str | None, Story]:
     """The mention this delivery carries, and the story as the channel will then know it."""
+    reaches = bool(sub.mention) and at_least(event.severity, sub.mention_min)
     if story is None:  # the channel has nothing of this story yet: this event opens its thread there
-        mentions = bool(sub.mention) and at_least(event.severity, sub.mention_min)
-        return (sub.mention if mentions else None), Story(mentions, mentions and event.kind in CLOSING)
+        return (sub.mention if reaches else None), Story(reaches, reaches and event.kind in CLOSING)
+    if reaches and not story.mentioned and event.kind not in CLOSING:  # escalated after the root
+        return sub.mention, Story(True, False)
     if sub.mention and story.mentioned and not story.resolution_mentioned and event.kind in CLOSING:
         return sub.mention, Story(True, True)
     return None, story

@@ -153,7 +153,8 @@ def root_message(event: Event, *, mention: str | None = None) -> tuple[str, list
 
 
 def reply_message(event: Event, *, at: datetime, mention: str | None = None) -> tuple[str, list[Block]]:
-    """One update in the thread; `mention` only on the resolution of a story whose root mentioned."""
+    """One update in the thread; `mention` on the resolution of a story that mentioned, or on the update
+    that took a story past the channel's `--mention-min` (`bot.alerts.routing.deliveries` decides)."""
     head = _mentioning(mention, _state_line(event))
     body = _body(event)
     blocks = [section(f"{head} · {slack_date(at)}" + (f"\n{clip(body, 2500)}" if body else ""))]

@@ -77,13 +77,38 @@ def test_below_the_threshold_nothing_mentions() -> None:
     channel = sub(mention_min="major")
     batch = [event("incident_opened", severity="minor"), event("incident_resolved", severity="minor")]
     assert [d.mention for d in deliveries(batch, [channel])] == [None, None]
-    # A later escalation is an update in the thread: it does not mention either.
-    told = stories([("incident:i1", "C1", "incident_opened", False)])
-    assert [d.mention for d in deliveries([event("incident_updated", severity="major")], [channel], told)] == [None]
     # A major root does.
     assert [d.mention for d in deliveries([event("incident_opened", thread="incident:i2")], [channel])] == [
         "S0ONCALL01"
     ]
+
+
+def test_an_escalation_mentions_once_then_its_resolution() -> None:
+    """`--mention-min major`: a minor incident that turns major mentions on the update that says so
+    (nobody was told yet), not on the next updates, and once more on its resolution."""
+    channel = sub(mention_min="major")
+    told = stories([("incident:i1", "C1", "incident_opened", False)])
+    minor = deliveries([event("incident_updated", severity="minor")], [channel], told)
+    assert [d.mention for d in minor] == [None]
+    batch = [
+        event("incident_updated", severity="major"),
+        event("incident_updated", severity="major"),
+        event("incident_resolved", severity="major"),
+    ]
+    assert [d.mention for d in deliveries(batch, [channel], told)] == ["S0ONCALL01", None, "S0ONCALL01"]
+    # The same, from the outbox rows of the escalation (a restart between the polls).
+    escalated = stories(
+        [("incident:i1", "C1", "incident_opened", False), ("incident:i1", "C1", "incident_updated", True)]
+    )
+    assert escalated == {("incident:i1", "C1"): Story(True, False)}
+    later = deliveries([event("incident_updated"), event("incident_resolved")], [channel], escalated)
+    assert [d.mention for d in later] == [None, "S0ONCALL01"]
+    # A story that calms down and closes without ever reaching the threshold mentions nobody.
+    calm = [event("incident_updated", severity="minor"), event("incident_resolved", severity="minor")]
+    assert [d.mention for d in deliveries(calm, [channel], told)] == [None, None]
+    # With no threshold the root mentioned already: an update never does.
+    everyone = stories([("incident:i1", "C1", "incident_opened", True)])
+    assert [d.mention for d in deliveries([event("incident_updated")], [sub()], everyone)] == [None]
 
 
 def test_each_channel_decides_for_itself() -> None:
