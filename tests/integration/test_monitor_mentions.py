@@ -1,8 +1,9 @@
 """Mentions on root only, end to end in-process: the monitor queues who is mentioned, the courier posts it.
 
 Three channels follow one incident: one mentions a user group, one a person from `major` only, one
-nobody. The root of each alert mentions (where the severity allows), updates in the thread never do,
-and the resolution does once more.
+nobody. The root of each alert mentions (where the severity allows), updates in the thread do not
+mention again, and the resolution does once more; a story that reaches a channel's threshold only
+later mentions on the update that takes it there.
 """
 
 from __future__ import annotations
@@ -120,3 +121,34 @@ async def test_mentions_on_root_only_reach_slack(mentions: Mentions) -> None:
     # The root's later edits do not repeat the mention.
     edits = [c.args for c in mentions.rig.slack.calls if c.method == "chat.update" and c.ok]
     assert edits and not any("<!subteam" in json.dumps(e) or f"<@{mentions.person}>" in json.dumps(e) for e in edits)
+
+
+async def test_an_incident_that_turns_major_mentions_the_major_only_channel_once(mentions: Mentions) -> None:
+    """The page raises a minor incident's impact to major (its component goes down): the channel that
+    mentions from `major` gets the mention on that update, in the thread; then on the resolution."""
+    group_channel, person_channel, _ = mentions.channels
+    rig = mentions.rig
+    incident = rig.page.open_incident(
+        "Streaming errors", impact=None, components=("Streaming API",), component_status="degraded_performance"
+    )
+    await rig.poll()
+    await rig.poll()  # a minor one is held for a poll first
+    rig.page.update_incident(incident, status="identified", body="Worse.", component_status="major_outage")
+    await rig.poll()
+    rig.page.update_incident(incident, status="monitoring", body="Fix deployed.")
+    await rig.poll()
+    rig.page.resolve_incident(incident, body="All good.")
+    await rig.poll(minutes=30)
+    markup = f"<@{mentions.person}>"
+    root, escalated, monitoring, resolution = mentions.posts(person_channel)
+    assert markup not in json.dumps(root)
+    assert escalated["thread_ts"] and escalated["text"].startswith(markup + " ")
+    assert monitoring["thread_ts"] and markup not in json.dumps(monitoring)
+    assert resolution["thread_ts"] and resolution["text"].startswith(markup + " ")
+    # The channel mentioned from the start is not mentioned again by the escalation.
+    assert [m for c, _, m in mentions.queued() if c == group_channel] == [
+        mentions.group,
+        None,
+        None,
+        mentions.group,
+    ]
