@@ -7,11 +7,14 @@ its latency counts towards p50/p95 (nearest rank); a `failed` or `degraded` run 
 side of its stored cause (ours, Deepgram's, other: slow, wrong output or a provider; or unclassified).
 
 Each window is cut into buckets of a round size (24 h: 15 min, 7 days: 2 h), about a hundred at most,
-so a week of one-minute probes is a hundred points a line, not ten thousand.
+so a week of one-minute probes is a hundred points a line, not ten thousand; and large enough to hold
+a run at the probes' usual pace, so probes every 30 minutes draw a line of hourly points rather than
+dots between empty buckets.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,6 +37,7 @@ __all__ = [
     "chart_data",
     "incident_spans",
     "read_chart_data",
+    "usual_spacing",
     "window_label",
 ]
 
@@ -43,13 +47,24 @@ Point = tuple[str, float, str, float | None, str | None]
 #: Bucket sizes in seconds, smallest first: the first that cuts the window into at most `MAX_BUCKETS`.
 BUCKET_SIZES = (300, 900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
 MAX_BUCKETS = 100
+#: A bucket is at least this many times the usual time between runs, so that each holds one.
+SPACING_MARGIN = 1.25
 #: Incidents read from the monitor's log, newest first: more than any week has had.
 MAX_INCIDENTS = 200
 
 
-def bucket_seconds(span: float) -> int:
-    """The bucket size for a window of `span` seconds (24 h → 15 min, 7 days → 2 h)."""
-    return next((size for size in BUCKET_SIZES if span / size <= MAX_BUCKETS), BUCKET_SIZES[-1])
+def bucket_seconds(span: float, spacing: float = 0.0) -> int:
+    """The bucket size for a window of `span` seconds (24 h → 15 min, 7 days → 2 h), and for runs
+    `spacing` seconds apart (30 min → 1 h buckets)."""
+    fits = (size for size in BUCKET_SIZES if span / size <= MAX_BUCKETS and size >= spacing * SPACING_MARGIN)
+    return next(fits, BUCKET_SIZES[-1])
+
+
+def usual_spacing(times: Sequence[float]) -> float:
+    """The median time between consecutive runs (`times` oldest first; 0 for fewer than two): the
+    probes' pace, which a few on-demand runs or a restart do not change."""
+    gaps = sorted(later - earlier for earlier, later in itertools.pairwise(times))
+    return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 def window_label(days: float) -> str:
@@ -170,12 +185,14 @@ def chart_data(
     now: float,
     windows: Sequence[tuple[str, float]],
     labels: Mapping[str, str] | None = None,
+    spacing: float = 0.0,
 ) -> ChartData:
     """Bucket `points` into each window (`(label, seconds)`, ending at `now`); pure.
 
     `labels` names the surfaces (default: the table of surfaces); points of other surfaces are ignored.
+    `spacing` is the usual time between runs (`usual_spacing`): no bucket is smaller.
     """
-    tally = _Tally(now, windows, labels)
+    tally = _Tally(now, windows, labels, spacing)
     tally.add(points)
     return tally.result(incidents)
 
@@ -212,10 +229,14 @@ class _SurfaceTally:
 class _Tally:
     """Points bucketed into every window as they arrive (`add`, any number of times), then `result`."""
 
-    def __init__(self, now: float, windows: Sequence[tuple[str, float]], labels: Mapping[str, str] | None) -> None:
+    def __init__(
+        self, now: float, windows: Sequence[tuple[str, float]], labels: Mapping[str, str] | None, spacing: float
+    ) -> None:
         self.now = now
         self.labels = dict(labels) if labels is not None else {spec.id: spec.label for spec in SURFACES}
-        self.windows = [Window(label, now - seconds, now, bucket_seconds(seconds)) for label, seconds in windows]
+        self.windows = [
+            Window(label, now - seconds, now, bucket_seconds(seconds, spacing)) for label, seconds in windows
+        ]
         self.tallies = [{surface: _SurfaceTally() for surface in self.labels} for _ in self.windows]
 
     def add(self, points: Iterable[Point]) -> None:
@@ -277,12 +298,13 @@ def incident_spans(rows: Iterable[Mapping[str, object]]) -> tuple[IncidentSpan, 
 def read_chart_data(store: Store, *, now: float, days: int = 7, with_day: bool = False) -> ChartData:
     """The chart's data from the store: the last `days` (and, `with_day`, the last 24 h before it).
 
-    One query over the longest window, read in chunks; both windows are cut from it. Runs on the
-    store's thread (the event loop's): a few hundred milliseconds for a week of one-minute probes.
+    One query over the longest window, read in chunks; both windows are cut from it, into buckets no
+    smaller than the runs' usual spacing there. Runs on the store's thread (the event loop's): a few
+    hundred milliseconds for a week of one-minute probes.
     """
     spans = [(window_label(1), timedelta(days=1).total_seconds())] if with_day and days != 1 else []
     spans.append((window_label(days), timedelta(days=days).total_seconds()))
     longest = max(seconds for _, seconds in spans)
-    tally = _Tally(now, spans, None)
+    tally = _Tally(now, spans, None, usual_spacing(store.history.run_times(now - longest, now)))
     store.history.scan_probe_points([spec.id for spec in SURFACES], now - longest, now, tally.add)
     return tally.result(incident_spans(store.history.recent_incidents(limit=MAX_INCIDENTS)))

@@ -162,6 +162,15 @@ class ProbeHistory(Repository):
         return cursor.rowcount
 
     @guarded(write=False)
+    def run_times(self, since: float, until: float) -> list[float]:
+        """When each probe run in [since, until] was checked, oldest first (the `checked_at` index only)."""
+        rows = self.db.execute(
+            "SELECT checked_at FROM probe_runs WHERE checked_at >= ? AND checked_at <= ? ORDER BY checked_at",
+            [since, until],
+        )
+        return [float(at) for (at,) in rows]
+
+    @guarded(write=False)
     def recent_incidents(self, limit: int = 10) -> list[dict[str, Any]]:
         """The incidents the monitor logged (`store.monitor.commit_events`), newest first."""
         return list(self.db.table("incident_log").rows_where(order_by="started_at desc", limit=limit))

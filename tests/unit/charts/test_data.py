@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.charts import IncidentSpan, chart_data, read_chart_data
-from bot.charts.data import bucket_seconds, window_label
+from bot.charts.data import bucket_seconds, usual_spacing, window_label
 from bot.status.history import FailureCauses, read_history, side_of
 from bot.store import Store
 from tests.history_fixture import DAY, HOUR, NOW, record_history
@@ -16,6 +16,27 @@ T = NOW.timestamp()
 def test_bucket_sizes_keep_a_week_of_minutes_small() -> None:
     assert (bucket_seconds(DAY), bucket_seconds(7 * DAY), bucket_seconds(35 * DAY)) == (900, 7200, 43200)
     assert (window_label(1), window_label(7)) == ("24 h", "7 days")
+
+
+def test_buckets_hold_a_run_at_the_probes_pace() -> None:
+    """Slower probes get larger buckets: every bucket of a steady history holds a run."""
+    assert [bucket_seconds(DAY, spacing) for spacing in (60, 300, 900, 1800, 3600)] == [900, 900, 1800, 3600, 7200]
+    assert bucket_seconds(7 * DAY, 1800) == 7200 and bucket_seconds(DAY, 10 * DAY) == 86400
+    # The median gap: a burst of on-demand runs and a restart's hole do not change the pace.
+    times = [0.0, 1800, 3600, 3610, 3620, 3630, 5400, 7200, 9000, 30_000, 31_800, 33_600, 35_400]
+    assert usual_spacing(times) == 1800
+    assert usual_spacing([]) == usual_spacing([5.0]) == 0.0
+
+
+def test_a_half_hourly_history_draws_a_line_of_hourly_points() -> None:
+    """Runs every 30 min over 24 h: hourly buckets, each with a run, so the line has no holes."""
+    store = Store.open(":memory:")
+    record_history(store, days=2)
+    data = read_chart_data(store, now=T, days=1)
+    [window] = data.windows
+    assert window.window.bucket_seconds == 3600
+    rest = window.series("rest")
+    assert rest is not None and len(rest.buckets) == 24 and all(b.runs == 2 for b in rest.buckets)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.charts import SIDE_STYLE, ChartData, plan, read_chart_data
+from bot.charts import SIDE_STYLE, ChartData, chart_data, plan, read_chart_data
 from bot.charts.plan import (
     INCIDENT_COLOUR,
     P50_COLOUR,
@@ -79,13 +79,20 @@ def test_lines_p50_solid_p95_dashed_gaps_where_nothing_worked() -> None:
     p50, p95 = panel.lines
     assert (p50.key, p50.colour, p50.dashed) == ("p50", P50_COLOUR, False)
     assert (p95.key, p95.colour, p95.dashed) == ("p95", P95_COLOUR, True)
-    assert len(p50.xs) == len(p50.ys) == 97  # 15-minute buckets over 24 h, the first one partial
-    assert p50.xs[0] == T - DAY + 450 and p50.xs[-1] == T + 450
-    # Runs every 30 min: every other bucket is empty, and the one with only the 503 has no latency.
-    failed_bucket = p50.xs.index(T - 2 * HOUR + 450)
-    assert p50.ys[failed_bucket] is None
-    assert all(800 <= y <= 840 for y in p50.ys if y is not None)
+    # Runs every 30 min: hourly buckets over 24 h, the first one partial; each holds a working run.
+    assert len(p50.xs) == len(p50.ys) == 25
+    assert p50.xs[0] == T - DAY + 1800 and p50.xs[-1] == T + 1800
+    assert all(800 <= y <= 840 for y in p50.ys[:-1] if y is not None) and None not in p50.ys[:-1]
     assert panel.note == "97.9% up · p50 820 ms · p95 840 ms · 1 failed"
+    # A bucket whose runs all failed has no latency: a gap in both lines, never a zero.
+    points = [
+        ("rest", T - 3 * 900 + 10, "ok", 500.0, None),
+        ("rest", T - 2 * 900 + 10, "failed", 30.0, "theirs:server"),
+    ]
+    points.append(("rest", T - 900 + 10, "ok", 520.0, None))
+    gap = plan(chart_data(points, [], now=T, windows=[("24 h", DAY)])).panel(0, 0)
+    assert [y for y in gap.lines[0].ys if y is not None] == [500.0, 520.0]
+    assert gap.lines[0].ys[-4:] == (500.0, None, 520.0, None) and gap.lines[1].ys[-4:] == (500.0, None, 520.0, None)
 
 
 def test_incidents_are_shaded_spans_clipped_to_the_window() -> None:

@@ -61,6 +61,7 @@ READS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "history.results_since": (("rest", 0.0), {}),
     "history.recent_incidents": ((), {}),
     "history.scan_probe_points": ((["rest"], 0.0, 1.0, list), {}),
+    "history.run_times": ((0.0, 1.0), {}),
     "subscriptions.get": (("C1",), {}),
     "subscriptions.active": ((), {}),
     "subscriptions.all": ((), {}),
