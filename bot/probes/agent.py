@@ -29,10 +29,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from bot.deepgram import auth_header, transport_failure
-from bot.limits import WS_AUDIO_MAX
 from bot.probes.agent_session import AgentSession
 from bot.probes.result import ProbeConfig, ProbeResult, skipped
-from bot.probes.wsio import Stopwatch, close_info, oversized, refused, too_large, unreachable
+from bot.probes.wsio import Stopwatch, close_info, too_large, unreachable
 from bot.topics import Topic
 
 __all__ = ["AGENT_HOST", "SETTINGS", "TURN_MESSAGE", "agent_base", "probe_agent"]
@@ -106,22 +105,15 @@ async def probe_agent(
                 additional_headers=auth_header(cfg.api_key),
                 open_timeout=cfg.timeout,
                 close_timeout=2,
-                max_size=WS_AUDIO_MAX,  # the agent's speech as binary frames, its events as JSON
+                max_size=session.max_size,
             ) as ws:
                 session.opened()
                 await _converse(ws, session, deadline, cfg.timeout)
     except InvalidStatus as exc:
-        return _refused(exc, watch, session)
+        return _refused(exc, session)
     except ConnectionClosed as exc:
         if too_large(exc):
-            return oversized(
-                SURFACE,
-                WS_AUDIO_MAX,
-                watch.since(),
-                session.timings,
-                request_id=session.request_id,
-                warnings=tuple(session.warnings),
-            )
+            return session.oversized()
         session.close = close_info(exc)
     except TimeoutError:
         session.timed_out = True
@@ -184,8 +176,8 @@ async def _keep_alive(ws: ClientConnection) -> None:
             await ws.send(json.dumps({"type": "KeepAlive"}))
 
 
-def _refused(exc: InvalidStatus, watch: Stopwatch, session: AgentSession) -> ProbeResult:
-    result = refused(SURFACE, exc, watch.since(), session.timings)
+def _refused(exc: InvalidStatus, session: AgentSession) -> ProbeResult:
+    result = session.refused(exc)
     if exc.response.status_code == 404:
         return replace(result, summary="The agent host answered 404: no Voice Agent at this URL", topic=Topic.REGIONS)
     return result

@@ -12,8 +12,9 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from bot.limits import WS_AUDIO_MAX
 from bot.probes.result import ProbeResult, judge_speed
-from bot.probes.wsio import CloseInfo, Stopwatch, error_of, json_frame
+from bot.probes.wsio import CloseInfo, SocketSession, Stopwatch, json_frame
 from bot.topics import Topic
 
 __all__ = ["AGENT_ERRORS", "AGENT_WARNINGS", "OUTPUT_BYTES_PER_SECOND", "AgentSession"]
@@ -59,19 +60,17 @@ AGENT_WARNINGS: Mapping[str, tuple[Topic, str]] = {
 }
 
 
-class AgentSession:
+class AgentSession(SocketSession):
     """The state of one probe session, fed frame by frame."""
 
     def __init__(self, watch: Stopwatch, *, turn: bool, settings: str, message: str) -> None:
-        self.watch = watch
+        # The agent's speech comes as binary frames, its events as JSON.
+        super().__init__(SURFACE, watch, WS_AUDIO_MAX)
         self.turn = turn
         self.settings = settings
         self.message = message
         self.phase: Phase = "welcome"
-        self.timings: dict[str, float] = {}
         self.marks: dict[str, float] = {}
-        self.request_id: str | None = None
-        self.warnings: list[str] = []
         self.error: tuple[str, str] | None = None
         self.garbled = False
         self.heard_user = False
@@ -237,20 +236,8 @@ class AgentSession:
         provider: bool = False,
         said: tuple[str, str] | None = None,
     ) -> ProbeResult:
-        close = self.close
-        return ProbeResult(
-            SURFACE,
-            state,
-            summary,
-            topic,
-            self.watch.since(),
-            self.timings,
-            close_code=close.code if close else None,
-            error=error_of(said[0], said[1], self.request_id) if said else None,
-            request_id=self.request_id,
-            provider_failure=provider,
-            warnings=tuple(self.warnings),
-        )
+        close_code = self.close.code if self.close else None
+        return self.report(state, summary, topic, close_code=close_code, said=said, provider_failure=provider)
 
 
 def _text(value: object) -> str | None:

@@ -25,17 +25,7 @@ from bot.deepgram import auth_header, ws_url
 from bot.limits import WS_TEXT_MAX
 from bot.probes.clip import Clip
 from bot.probes.result import ProbeConfig, ProbeResult, judge_speed, skipped, transcript_verdict
-from bot.probes.wsio import (
-    CloseInfo,
-    Stopwatch,
-    close_info,
-    error_of,
-    json_frame,
-    oversized,
-    refused,
-    too_large,
-    unreachable,
-)
+from bot.probes.wsio import CloseInfo, SocketSession, Stopwatch, close_info, json_frame, too_large, unreachable
 from bot.topics import Topic
 
 __all__ = ["FLUX_MODEL", "SILENCE_SECONDS", "probe_flux"]
@@ -55,14 +45,12 @@ _FLUX_STATUSES: Mapping[int, str] = {
 }
 
 
-class _Session:
+class _Session(SocketSession):
     """What one Flux stream said, as it arrives."""
 
     def __init__(self, watch: Stopwatch, clip: Clip) -> None:
-        self.watch = watch
+        super().__init__(SURFACE, watch, WS_TEXT_MAX)  # Flux sends JSON only
         self.clip = clip
-        self.timings: dict[str, float] = {}
-        self.request_id: str | None = None
         self.opened_at: float | None = None
         self.audio_start: float | None = None
         self.speech_end: float | None = None  # when the clip's last chunk was sent
@@ -71,7 +59,6 @@ class _Session:
         self.heard_nothing = False  # the clip and the silence went by without a turn starting
         self.ended = asyncio.Event()  # an EndOfTurn after the whole clip was sent
         self.fatal: tuple[str, str] | None = None
-        self.warnings: list[str] = []
 
     def on_frame(self, message: str | bytes) -> None:
         data = json_frame(message)
@@ -105,35 +92,19 @@ class _Session:
         state, summary, topic = transcript_verdict(
             SURFACE, transcript, self.clip.expected_words, right="Streamed the test clip to Flux and got the right turn"
         )
-        result = ProbeResult(
-            SURFACE,
-            state,
-            summary,
-            topic,
-            self.watch.since(),
-            self.timings,
-            close_code=1000,
-            request_id=self.request_id,
-            detail=transcript,
-            warnings=tuple(self.warnings),
-        )
+        result = self.report(state, summary, topic, close_code=1000, detail=transcript)
         ours = self.timings.get("handshake_ms", 0) + self.timings.get("end_of_turn_ms", 0)
         return judge_speed(result, ours, slow_ms)
 
     def failed(self, summary: str, topic: Topic, close: CloseInfo | None = None) -> ProbeResult:
         code, description = self.fatal or (None, None)
-        said = close.reason if close and not description else description
-        return ProbeResult(
-            SURFACE,
+        text = close.reason if close and not description else description
+        return self.report(
             "failed",
             summary,
             topic,
-            self.watch.since(),
-            self.timings,
             close_code=close.code if close else None,
-            error=error_of(code, said, self.request_id) if (code or said) else None,
-            request_id=self.request_id,
-            warnings=tuple(self.warnings),
+            said=(code, text) if (code or text) else None,
         )
 
     def ended_early(self, close: CloseInfo | None) -> ProbeResult:
@@ -143,17 +114,6 @@ class _Session:
         if close is None or close.normal:
             return self.failed("Flux closed the stream before the end of the turn", Topic.FLUX_CLOSED, close)
         return self.failed(f"The Flux stream closed unexpectedly (code {close.code})", Topic.FLUX_CLOSED, close)
-
-    def oversized(self) -> ProbeResult:
-        """A message over `WS_TEXT_MAX`: the socket was closed (1009) without reading it."""
-        return oversized(
-            SURFACE,
-            WS_TEXT_MAX,
-            self.watch.since(),
-            self.timings,
-            request_id=self.request_id,
-            warnings=tuple(self.warnings),
-        )
 
     def stalled(self) -> ProbeResult:
         if "handshake_ms" not in self.timings:
@@ -182,7 +142,7 @@ async def probe_flux(
                 additional_headers=auth_header(cfg.api_key),
                 open_timeout=cfg.timeout,
                 close_timeout=2,
-                max_size=WS_TEXT_MAX,  # Flux sends JSON only
+                max_size=session.max_size,
             ) as ws:
                 session.timings["handshake_ms"] = watch.since()
                 session.opened_at = Stopwatch.now()
@@ -197,7 +157,7 @@ async def probe_flux(
                 if finished:
                     await ws.send(json.dumps({"type": "CloseStream"}))
     except InvalidStatus as exc:
-        return _refused(exc, watch, session)
+        return _refused(exc, session)
     except ConnectionClosed as exc:
         if too_large(exc):
             return session.oversized()
@@ -256,8 +216,8 @@ def _close_of(ws: ClientConnection) -> CloseInfo:
     return CloseInfo(ws.close_code or 1005, ws.close_reason or "")
 
 
-def _refused(exc: InvalidStatus, watch: Stopwatch, session: _Session) -> ProbeResult:
-    result = refused(SURFACE, exc, watch.since(), session.timings)
+def _refused(exc: InvalidStatus, session: _Session) -> ProbeResult:
+    result = session.refused(exc)
     status = exc.response.status_code
     if status in _FLUX_STATUSES:
         return replace(result, summary=_FLUX_STATUSES[status], topic=Topic.FLUX)

@@ -17,11 +17,12 @@ from bot.limits import WS_TEXT_MAX
 from bot.probes.clip import Clip
 from bot.probes.http import LISTEN_MODEL
 from bot.probes.result import ProbeConfig, ProbeResult, judge_speed, skipped, transcript_verdict
-from bot.probes.wsio import Stopwatch, close_info, error_of, json_frame, oversized, refused, too_large, unreachable
+from bot.probes.wsio import SocketSession, Stopwatch, close_info, json_frame, too_large, unreachable
 from bot.topics import Topic
 
 __all__ = ["CHUNK_SECONDS", "classify_close", "probe_streaming"]
 
+SURFACE = "streaming"
 CHUNK_SECONDS = 0.1
 
 Connect = Any
@@ -47,19 +48,12 @@ def classify_close(code: int, reason: str) -> tuple[Topic, str]:
     return Topic.WEBSOCKET, f"The stream closed unexpectedly (code {code})"
 
 
-class _Stream:
+class _Stream(SocketSession):
     """What came back on one listen stream."""
 
     def __init__(self) -> None:
-        self.watch = Stopwatch()
-        self.timings: dict[str, float] = {}
-        self.request_id: str | None = None
+        super().__init__(SURFACE, Stopwatch(), WS_TEXT_MAX)  # the listen socket sends JSON only
         self.finals: list[str] = []
-
-    def failed(self, summary: str, topic: Topic, **extra: Any) -> ProbeResult:
-        return ProbeResult(
-            "streaming", "failed", summary, topic, self.watch.since(), self.timings, request_id=self.request_id, **extra
-        )
 
 
 async def probe_streaming(
@@ -67,7 +61,7 @@ async def probe_streaming(
 ) -> ProbeResult:
     """Stream the clip in real-time-sized chunks, then `CloseStream`; time each phase."""
     if not cfg.api_key:
-        return skipped("streaming")
+        return skipped(SURFACE)
     url = ws_url(
         cfg.ws_url,
         "/v1/listen",
@@ -88,43 +82,31 @@ async def probe_streaming(
                 additional_headers=auth_header(cfg.api_key),
                 open_timeout=cfg.timeout,
                 close_timeout=2,
-                max_size=WS_TEXT_MAX,  # the listen socket sends JSON only
+                max_size=stream.max_size,
             ) as ws:
                 stream.timings["handshake_ms"] = stream.watch.since()
                 stream.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
                 await _listen(ws, clip, cfg.stream_speed, stream)
     except InvalidStatus as exc:
-        return refused("streaming", exc, stream.watch.since(), stream.timings)
+        return stream.refused(exc)
     except ConnectionClosed as exc:
         if too_large(exc):
-            return oversized(
-                "streaming", WS_TEXT_MAX, stream.watch.since(), stream.timings, request_id=stream.request_id
-            )
+            return stream.oversized()
         close = close_info(exc)
         topic, summary = classify_close(close.code, close.reason)
-        error = error_of(close_reason_code(close.reason), close.reason, stream.request_id)
-        return stream.failed(summary, topic, close_code=close.code, error=error)
+        said = (close_reason_code(close.reason), close.reason)
+        return stream.report("failed", summary, topic, close_code=close.code, said=said)
     except TimeoutError:
         if "handshake_ms" not in stream.timings:
-            return stream.failed("The handshake did not finish within the time limit", Topic.WEBSOCKET)
-        return stream.failed("The stream stalled: no transcript within the time limit", Topic.NET_0000)
+            return stream.report("failed", "The handshake did not finish within the time limit", Topic.WEBSOCKET)
+        return stream.report("failed", "The stream stalled: no transcript within the time limit", Topic.NET_0000)
     except (InvalidHandshake, InvalidURI, OSError):
-        return unreachable("streaming", "streaming", Topic.WEBSOCKET, stream.watch.since())
+        return unreachable(SURFACE, "streaming", Topic.WEBSOCKET, stream.watch.since())
     transcript = " ".join(t for t in stream.finals if t).strip()
     state, summary, verdict_topic = transcript_verdict(
-        "streaming", transcript, clip.expected_words, right="Streamed the test clip and got the right transcript"
+        SURFACE, transcript, clip.expected_words, right="Streamed the test clip and got the right transcript"
     )
-    result = ProbeResult(
-        "streaming",
-        state,
-        summary,
-        verdict_topic,
-        stream.watch.since(),
-        stream.timings,
-        close_code=1000,
-        request_id=stream.request_id,
-        detail=transcript,
-    )
+    result = stream.report(state, summary, verdict_topic, close_code=1000, detail=transcript)
     return judge_speed(result, stream.timings.get("final_ms", 0) + stream.timings.get("handshake_ms", 0), slow_ms)
 
 

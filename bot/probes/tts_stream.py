@@ -23,13 +23,11 @@ from bot.probes.http import TTS_MODEL, TTS_TEXT
 from bot.probes.result import ProbeConfig, ProbeResult, ProbeState, judge_speed, skipped
 from bot.probes.wsio import (
     CloseInfo,
+    SocketSession,
     Stopwatch,
     close_info,
     domain_code,
-    error_of,
     json_frame,
-    oversized,
-    refused,
     too_large,
     unreachable,
 )
@@ -65,17 +63,14 @@ def classify_tts_close(code: int, reason: str) -> tuple[Topic, str]:
     return Topic.TTS_WEBSOCKET, f"The TTS socket closed before the audio was complete ({label})"
 
 
-class _Session:
+class _Session(SocketSession):
     """What came back on one TTS socket."""
 
     def __init__(self, watch: Stopwatch) -> None:
-        self.watch = watch
-        self.timings: dict[str, float] = {}
+        super().__init__(SURFACE, watch, WS_AUDIO_MAX)  # binary audio frames as well as JSON
         self.flush_sent: float | None = None
         self.audio_bytes = 0
         self.flushed = False
-        self.request_id: str | None = None
-        self.warnings: list[str] = []
 
     def on_frame(self, message: str | bytes) -> None:
         if isinstance(message, bytes):
@@ -104,36 +99,16 @@ class _Session:
             if self.audio_bytes
             else "The TTS socket acknowledged the text but sent no audio"
         )
-        result = ProbeResult(
-            SURFACE,
-            state,
-            summary,
-            topic,
-            self.watch.since(),
-            self.timings,
-            close_code=1000,
-            request_id=self.request_id,
-            warnings=tuple(self.warnings),
-        )
+        result = self.report(state, summary, topic, close_code=1000)
         ours = self.timings.get("handshake_ms", 0) + self.timings.get("flushed_ms", 0)
         return judge_speed(result, ours, slow_ms)
 
     def closed(self, close: CloseInfo) -> ProbeResult:
         topic, summary = classify_tts_close(close.code, close.reason)
         code = domain_code(close.reason)
-        return ProbeResult(
-            SURFACE,
-            "failed",
-            summary,
-            topic,
-            self.watch.since(),
-            self.timings,
-            close_code=close.code,
-            # The reason is often the payload code alone: then it says nothing more than the code.
-            error=error_of(code, close.reason if close.reason.strip() != code else None, self.request_id),
-            request_id=self.request_id,
-            warnings=tuple(self.warnings),
-        )
+        # The reason is often the payload code alone: then it says nothing more than the code.
+        said = (code, close.reason if close.reason.strip() != code else None)
+        return self.report("failed", summary, topic, close_code=close.code, said=said)
 
     def stalled(self, timeout: float) -> ProbeResult:
         if "handshake_ms" not in self.timings:
@@ -142,16 +117,7 @@ class _Session:
             summary, topic = f"The TTS socket sent audio but no Flushed within {timeout:g} s", Topic.TTS_WEBSOCKET
         else:
             summary, topic = f"The TTS socket sent no audio within {timeout:g} s", Topic.TTS_WEBSOCKET
-        return ProbeResult(
-            SURFACE,
-            "failed",
-            summary,
-            topic,
-            self.watch.since(),
-            self.timings,
-            request_id=self.request_id,
-            warnings=tuple(self.warnings),
-        )
+        return self.report("failed", summary, topic)
 
 
 async def probe_tts_stream(
@@ -170,23 +136,16 @@ async def probe_tts_stream(
                 additional_headers=auth_header(cfg.api_key),
                 open_timeout=cfg.timeout,
                 close_timeout=2,
-                max_size=WS_AUDIO_MAX,  # binary audio frames as well as JSON
+                max_size=session.max_size,
             ) as ws:
                 session.timings["handshake_ms"] = watch.since()
                 session.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
                 await _converse(ws, session)
     except InvalidStatus as exc:
-        return refused(SURFACE, exc, watch.since(), session.timings)
+        return session.refused(exc)
     except ConnectionClosed as exc:
         if too_large(exc):
-            return oversized(
-                SURFACE,
-                WS_AUDIO_MAX,
-                watch.since(),
-                session.timings,
-                request_id=session.request_id,
-                warnings=tuple(session.warnings),
-            )
+            return session.oversized()
         return session.closed(close_info(exc))
     except TimeoutError:
         return session.stalled(cfg.timeout)

@@ -1,8 +1,9 @@
-"""What the WebSocket probes (Voice Agent, Flux, TTS socket) share: timing, frames, handshake refusals.
+"""What the WebSocket probes (listen, Flux, TTS socket, Voice Agent) share: timing, frames, results.
 
-Each probe keeps its own message rules; this module only reads frames, times phases and maps the
-errors every socket has in common (a refused upgrade, a connection that never opens, a message over
-the size limit the probe opened the socket with).
+Each probe keeps its own message rules; this module only reads frames, times phases, builds results
+from what every session keeps (`SocketSession`) and maps the errors every socket has in common (a
+refused upgrade, a connection that never opens, a message over the size limit the probe opened the
+socket with).
 """
 
 from __future__ import annotations
@@ -17,18 +18,17 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, PayloadTooBig
 
 from bot.deepgram import DeepgramError, parse_error
 from bot.limits import format_size
-from bot.probes.result import ProbeResult, Surface, classify_status
+from bot.probes.result import ProbeResult, ProbeState, Surface, classify_status
 from bot.topics import Topic
 
 __all__ = [
     "CloseInfo",
+    "SocketSession",
     "Stopwatch",
     "close_info",
     "domain_code",
     "error_of",
     "json_frame",
-    "oversized",
-    "refused",
     "too_large",
     "unreachable",
 ]
@@ -92,13 +92,6 @@ def close_info(exc: ConnectionClosed) -> CloseInfo:
     return CloseInfo(exc.rcvd.code, exc.rcvd.reason)
 
 
-def refused(surface: Surface, exc: InvalidStatus, elapsed_ms: float, timings: dict[str, float]) -> ProbeResult:
-    """A refused upgrade (HTTP status with `dg-error`), mapped like an HTTP answer of that status."""
-    status = exc.response.status_code
-    error = parse_error(status, bytes(exc.response.body or b""), dict(exc.response.headers))
-    return replace(classify_status(surface, status, error), elapsed_ms=elapsed_ms, timings=timings)
-
-
 def unreachable(surface: Surface, what: str, topic: Topic, elapsed_ms: float) -> ProbeResult:
     """No connection at all (DNS, refused, TLS, a bad URL)."""
     return ProbeResult(surface, "failed", f"Could not open the {what} connection to Deepgram", topic, elapsed_ms)
@@ -124,24 +117,62 @@ def too_large(exc: ConnectionClosed) -> bool:
     return sent is not None and sent.code == MESSAGE_TOO_BIG and (exc.rcvd is None or not exc.rcvd_then_sent)
 
 
-def oversized(
-    surface: Surface,
-    limit: int,
-    elapsed_ms: float,
-    timings: dict[str, float],
-    *,
-    request_id: str | None = None,
-    warnings: tuple[str, ...] = (),
-) -> ProbeResult:
-    """A message over `limit` bytes: Deepgram's side misbehaved (the 5xx playbook); it was not read."""
-    return ProbeResult(
-        surface,
-        "failed",
-        f"Deepgram sent a message larger than {format_size(limit)}; it was not read (the socket was closed, 1009)",
-        Topic.SERVER_ERROR,
-        elapsed_ms,
-        timings,
-        close_code=MESSAGE_TOO_BIG,
-        request_id=request_id,
-        warnings=warnings,
-    )
+class SocketSession:
+    """What every probe socket keeps while it runs, so that each of its results carries all of it.
+
+    A session records the phase timings, Deepgram's request id and the `Warning` codes as they arrive;
+    `report` puts them, with the time since `watch` started, into every `ProbeResult` it builds.
+    `max_size` is the message limit the socket is opened with, named again when a message exceeds it.
+    """
+
+    def __init__(self, surface: Surface, watch: Stopwatch, max_size: int) -> None:
+        self.surface = surface
+        self.watch = watch
+        self.max_size = max_size
+        self.timings: dict[str, float] = {}
+        self.request_id: str | None = None
+        self.warnings: list[str] = []
+
+    def report(
+        self,
+        state: ProbeState,
+        summary: str,
+        topic: Topic | None,
+        *,
+        close_code: int | None = None,
+        said: tuple[str | None, str | None] | None = None,
+        detail: str | None = None,
+        provider_failure: bool = False,
+    ) -> ProbeResult:
+        """The session as it stands; `said` is the code and text of an `Error` message or a close frame."""
+        return ProbeResult(
+            self.surface,
+            state,
+            summary,
+            topic,
+            self.watch.since(),
+            self.timings,
+            close_code=close_code,
+            error=error_of(*said, self.request_id) if said is not None else None,
+            request_id=self.request_id,
+            detail=detail,
+            provider_failure=provider_failure,
+            warnings=tuple(self.warnings),
+        )
+
+    def refused(self, exc: InvalidStatus) -> ProbeResult:
+        """A refused upgrade (HTTP status with `dg-error`), mapped like an HTTP answer of that status."""
+        status = exc.response.status_code
+        error = parse_error(status, bytes(exc.response.body or b""), dict(exc.response.headers))
+        result = classify_status(self.surface, status, error)
+        return replace(result, elapsed_ms=self.watch.since(), timings=self.timings)
+
+    def oversized(self) -> ProbeResult:
+        """A message over `max_size`: Deepgram's side misbehaved (the 5xx playbook); it was not read."""
+        return self.report(
+            "failed",
+            f"Deepgram sent a message larger than {format_size(self.max_size)}; it was not read"
+            " (the socket was closed, 1009)",
+            Topic.SERVER_ERROR,
+            close_code=MESSAGE_TOO_BIG,
+        )
