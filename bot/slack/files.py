@@ -18,6 +18,7 @@ Every call takes the request's `AsyncWebClient`; only documented arguments are s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,14 +47,20 @@ class Destination:
     how: How
 
 
-async def open_dm(client: AsyncWebClient, user_id: str) -> Destination:
-    """The user's DM with the bot (App Home → Messages), opened if needed (scope `im:write`)."""
+async def open_dm(client: AsyncWebClient, user_id: str, *, refused: Callable[[str], str]) -> Destination:
+    """The user's DM with the bot (App Home → Messages), opened if needed (scope `im:write`).
+
+    A rate limit says how long to wait; any other failure is worded by `refused` from Slack's error
+    code, because only the caller knows what the DM was for (a clip, a chart).
+    """
     try:
         opened = await client.conversations_open(users=user_id)
     except SlackApiError as exc:
+        error = slack_error(exc)
+        log.warning("DM not opened", extra={"user": user_id, "error": error})
         if (wait := retry_after(exc)) is not None:
             raise UpstreamError(messages.rate_limited(wait)) from None
-        raise UpstreamError(messages.speak_dm_failed(slack_error(exc))) from None
+        raise UpstreamError(refused(error)) from None
     channel = opened.get("channel") or {}
     return Destination(str(channel["id"]), "dm")
 
@@ -78,7 +85,7 @@ async def choose_destination(client: AsyncWebClient, channel_id: str, user_id: s
         # missing_scope (no channels:join), or a workspace policy that forbids it.
         raise UsageError(messages.SPEAK_INVITE)
     # invisible (a private channel or other people's DM), private, or not joinable: the DM is the safe place.
-    return await open_dm(client, user_id)
+    return await open_dm(client, user_id, refused=messages.speak_dm_failed)
 
 
 def _archived_at_join(membership: Membership) -> bool:
@@ -125,7 +132,7 @@ async def share_file(
             raise UsageError(messages.SPEAK_ARCHIVED)
         if joined.can_post and await upload(destination.channel_id) is None:
             return Destination(destination.channel_id, "joined")
-    dm = await open_dm(client, user_id)
+    dm = await open_dm(client, user_id, refused=messages.speak_dm_failed)
     if (error := await upload(dm.channel_id)) is not None:
         raise UpstreamError(messages.speak_upload_failed(error))
     return dm

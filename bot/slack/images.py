@@ -3,8 +3,8 @@
 Slack shows an `image` block whose `slack_file` names an uploaded file only to people who can access
 that file, and only accepts the block from a poster who can (Block Kit, "Slack file object"). A file
 uploaded through the v2 flow without a channel is the uploader's alone, so the image is shared into
-the asker's DM with the bot (`conversations.open`, scope `im:write`; the bot is always a member of
-its own DMs), with its alt text (`alt_txt`), and the reply's image block then names it by id: the
+the asker's DM with the bot (`bot.slack.files.open_dm`, scope `im:write`; the bot is always a member
+of its own DMs), with its alt text (`alt_txt`), and the reply's image block then names it by id: the
 asker sees it in the reply and keeps it in the DM. Nobody else is shown anything.
 
 Every failure is an `UpstreamError` with words for the user (never the exception's text): a rate
@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import UpstreamError
 from bot.prose import clip
 from bot.slack import messages
-from bot.slack.membership import retry_after, slack_error
+from bot.slack.files import open_dm
+from bot.slack.membership import retry_after, shown_code, slack_error
 
 __all__ = ["UPLOAD_ALT_MAX", "SharedImage", "share_image_in_dm"]
 
@@ -51,9 +52,8 @@ async def share_image_in_dm(
     comment: str,
 ) -> SharedImage:
     """Upload `data` (a PNG) into `user_id`'s DM with the bot, with `comment`; returns the file's id."""
+    dm = (await open_dm(client, user_id, refused=_refused)).channel_id
     try:
-        opened = await client.conversations_open(users=user_id)
-        dm = str((opened.get("channel") or {})["id"])
         uploaded = await client.files_upload_v2(
             channel=dm,
             content=data,
@@ -67,7 +67,7 @@ async def share_image_in_dm(
         log.warning("image not shared", extra={"user": user_id, "error": error})
         if (wait := retry_after(exc)) is not None:
             raise UpstreamError(messages.rate_limited(wait)) from None
-        raise UpstreamError(f"Slack refused the upload (`{_code(error)}`).") from None
+        raise UpstreamError(_refused(error)) from None
     except SlackRequestError as exc:
         # The byte upload (step 2 of the v2 flow) failed: slack_sdk raises this, not SlackApiError.
         log.warning("image upload failed", extra={"user": user_id, "reason": str(exc)[:200]})
@@ -79,6 +79,5 @@ async def share_image_in_dm(
     return SharedImage(file_id, dm)
 
 
-def _code(error: str) -> str:
-    """A Slack error code, shown as code: only the characters such codes have."""
-    return "".join(c for c in error if c.isascii() and (c.isalnum() or c in "_.-"))[:60] or "unknown_error"
+def _refused(error: str) -> str:
+    return f"Slack refused the upload (`{shown_code(error)}`)."

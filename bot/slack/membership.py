@@ -27,6 +27,7 @@ __all__ = [
     "ensure_member",
     "join",
     "retry_after",
+    "shown_code",
     "slack_error",
 ]
 
@@ -72,6 +73,12 @@ def slack_error(exc: SlackApiError) -> str:
     """Slack's error code of a failed Web API call (`unknown_error` when the body was not Slack's JSON)."""
     data = exc.response.data
     return str(data.get("error") or "unknown_error") if isinstance(data, dict) else "unknown_error"
+
+
+def shown_code(error: str | None) -> str:
+    """Slack's error code as it may be shown in a code span: only the characters such codes have, since
+    a body that is not Slack's could put anything there."""
+    return "".join(c for c in error or "" if c.isascii() and (c.isalnum() or c in "_.-"))[:60] or "unknown_error"
 
 
 def retry_after(exc: SlackApiError) -> int | None:

@@ -6,7 +6,7 @@ consistent and tests can assert on the exact text a user sees.
 
 from __future__ import annotations
 
-from bot.slack.membership import SLACK_TROUBLE, TOKEN_REFUSED
+from bot.slack.membership import SLACK_TROUBLE, TOKEN_REFUSED, shown_code
 
 COMMAND = "/deepgram"
 
@@ -83,18 +83,18 @@ VOICES_TITLE = "Deepgram Aura voices"
 
 
 def speak_upload_failed(error: str) -> str:
-    return f"The audio is ready but Slack refused the upload (`{error}`). Try again in a minute."
+    return f"The audio is ready but Slack refused the upload (`{shown_code(error)}`). Try again in a minute."
 
 
 def speak_channel_check_failed(error: str) -> str:
     return (
-        f"Slack would not tell me about this conversation (`{error}`), so nothing was synthesised. "
+        f"Slack would not tell me about this conversation (`{shown_code(error)}`), so nothing was synthesised. "
         "Try again in a minute."
     )
 
 
 def speak_dm_failed(error: str) -> str:
-    return f"I cannot post here, and Slack would not open a direct message with you either (`{error}`)."
+    return f"I cannot post here, and Slack would not open a direct message with you either (`{shown_code(error)}`)."
 
 
 def share_comment(user_id: str, voice: str, chars: int, cost: str, pricing_url: str, excerpt: str) -> str:
@@ -170,14 +170,9 @@ _SUBSCRIBE_NOT_ALLOWED = frozenset(
 )
 
 
-def _code(error: str | None) -> str:
-    """A Slack error code, shown as code: only the characters such codes have."""
-    return "".join(c for c in (error or "unknown_error") if c.isascii() and (c.isalnum() or c in "_.-"))[:60]
-
-
 def slack_is_busy(error: str | None) -> bool:
     """A rate limit or a failure on Slack's side (HTTP 5xx): trying again later is the advice."""
-    code = _code(error)
+    code = shown_code(error)
     return code in ("ratelimited", "rate_limited") or code in SLACK_TROUBLE or code.startswith("http_5")
 
 
@@ -188,7 +183,7 @@ def rate_limited(seconds: int | None) -> str:
 
 def subscribe_refused(error: str | None) -> str:
     """Why this channel cannot take alerts, for Slack's `error` (from posting, joining or inspecting it)."""
-    code = _code(error)
+    code = shown_code(error)
     if code in _SUBSCRIBE_ADVICE:
         return _SUBSCRIBE_ADVICE[code]
     if code in ("ratelimited", "rate_limited"):
@@ -212,7 +207,7 @@ def subscribe_refused(error: str | None) -> str:
 
 def subscribe_cannot_join(error: str | None) -> str:
     """A public channel the bot could not join (`conversations.join` failed with `error`)."""
-    code = _code(error)
+    code = shown_code(error)
     if code in _SUBSCRIBE_ADVICE or slack_is_busy(code) or code in TOKEN_REFUSED:
         return subscribe_refused(code)
     return f"I couldn't join this channel (`{code}`). " + SUBSCRIBE_INVITE
@@ -220,7 +215,7 @@ def subscribe_cannot_join(error: str | None) -> str:
 
 def subscribe_channel_check_failed(error: str | None) -> str:
     """`conversations.info` failed with something other than "not visible"."""
-    code = _code(error)
+    code = shown_code(error)
     if slack_is_busy(code) or code in TOKEN_REFUSED:
         return subscribe_refused(code)
     return f"Slack wouldn't tell me about this conversation (`{code}`), {_NOTHING_CHANGED}. Try again in a minute."

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -21,6 +20,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from simworld.slack import Channel, FakeSlack, File, FileShare, User
 from simworld.slack.file_refs import image_file_ids
 from simworld.slack.testing import ManualClock
+from tests.fakes import fake_slack, web_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
 
@@ -31,15 +31,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def slack(reference_data: Path, clock: ManualClock) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", clock=clock, seed=31) as fake:
+async def slack(clock: ManualClock) -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=31, clock=clock) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
 def client(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 def image(ref: dict[str, Any]) -> list[dict[str, Any]]:

@@ -16,18 +16,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from simworld.slack import FakeSlack, SlackDriver
 from simworld.slack.escaping import escape_command_text
 from simworld.slack.testing import serve_bolt_http
+from tests.fakes import fake_slack, web_client
 
 
 @pytest.fixture
-async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=23) as fake:
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=23) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
 def client(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 async def test_usergroups_list_needs_its_scope(slack: FakeSlack, client: AsyncWebClient) -> None:
@@ -90,9 +90,7 @@ def test_typed_text_is_escaped_like_slack(slack: FakeSlack) -> None:
 async def test_the_driver_escapes_unless_told_not_to(slack: FakeSlack) -> None:
     """`slash_command` sends typed text as Slack would with `should_escape` (the manifest's setting);
     `escape=False`, or a driver for a command without it, sends the text exactly as given."""
-    app = AsyncApp(
-        signing_secret=slack.signing_secret, client=AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
-    )
+    app = AsyncApp(signing_secret=slack.signing_secret, client=web_client(slack))
     seen: list[str] = []
 
     @app.command("/deepgram")

@@ -4,7 +4,6 @@ what conversations.info reveals, where conversations.join works, and where a fil
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,20 +11,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from simworld.slack import FakeSlack
-from simworld.world import MANIFEST_BOT_SCOPES
+from tests.fakes import fake_slack, web_client
 
 
 @pytest.fixture
-async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=17) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=17, manifest_scopes=True) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
 def client(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 async def error_of(coro: Any) -> str:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers.history
 from bot.charts import Chart, ChartData
@@ -27,18 +25,16 @@ from handlers import SUBCOMMANDS
 from handlers.router import make_command_listener
 from simworld.slack import FakeSlack, ResponseUrlPost, User
 from simworld.slack.file_refs import image_file_ids
-from simworld.world import MANIFEST_BOT_SCOPES
+from tests.fakes import fake_slack, web_client
 from tests.history_fixture import NOW, record_history
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=41) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=41, manifest_scopes=True) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
@@ -55,7 +51,7 @@ async def history_command(slack: FakeSlack, deps: Deps, user: User) -> list[Resp
     ws = slack.workspace
     url = slack.new_response_url(channel_id=ws.default_channel.id, user_id=user.id)
     command = {"text": "history", "user_id": user.id, "channel_id": ws.default_channel.id, "team_id": ws.team_id}
-    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    client = web_client(slack)
     listener = make_command_listener(SUBCOMMANDS, deps)
     await listener(ack=AsyncAck(), command=command, respond=AsyncRespond(response_url=url), client=client)
     return [post for post in slack.responses if post.url == url]

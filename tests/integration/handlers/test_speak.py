@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,20 +15,18 @@ from bot.store import Store
 from handlers import SUBCOMMANDS
 from handlers.router import dispatch
 from simworld.slack import FakeSlack
-from simworld.world import MANIFEST_BOT_SCOPES
+from tests.fakes import fake_slack, web_client
 
 
 @pytest.fixture
-async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=23) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=23, manifest_scopes=True) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
 def client(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 async def test_without_a_deepgram_key(slack: FakeSlack, client: AsyncWebClient) -> None:

@@ -4,7 +4,6 @@ a scope is missing, membership changes between the check and the share, or Slack
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,22 +11,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import UpstreamError, UsageError
 from bot.slack.files import Destination, choose_destination, share_file
 from simworld.slack import Channel, FakeSlack
-from simworld.world import MANIFEST_BOT_SCOPES
+from tests.fakes import fake_slack, web_client
 
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xf3" + bytes(200)
 
 
 @pytest.fixture
-async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=23) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=23, manifest_scopes=True) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
 def client(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 def outsider_channel(slack: FakeSlack) -> Channel:

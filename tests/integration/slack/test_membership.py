@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.membership import Membership, ensure_member
 from simworld.slack import FakeSlack
-from simworld.world import MANIFEST_BOT_SCOPES
+from tests.fakes import fake_slack, web_client
 
 
 @pytest.fixture
-async def slack(reference_data: Path) -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(api_ref_dir=reference_data / "slack" / "slack-api-ref", seed=29) as fake:
-        fake.workspace.bot_scopes = set(MANIFEST_BOT_SCOPES)
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with fake_slack(seed=29, manifest_scopes=True) as fake:
         yield fake
-        assert fake.contract_violations == []
 
 
 @pytest.fixture
 def client(slack: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 async def test_member_public_private_and_archived(slack: FakeSlack, client: AsyncWebClient) -> None:
