@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,8 +14,6 @@ from bot.alerts.subscribing import (
     SubscribeRequest,
     daily_probe_cost,
     describe_digest,
-    describe_filters,
-    describe_mention,
     parse_subscribe_request,
 )
 from bot.config import Settings
@@ -27,10 +23,19 @@ from bot.runtime.deps import Deps
 from bot.slack import messages
 from bot.slack.commands import Invocation, Subcommand
 from bot.slack.incoming import plain_text
-from bot.slack.kit import Reply, context, escape, mrkdwn, section, slack_date
+from bot.slack.kit import Block, Reply
 from bot.slack.membership import ensure_member, retry_after, slack_error
 from bot.slack.mentions import MENTION_OFF, MentionTarget, resolve_mention, take_mention
-from bot.slack.views.lease import lease_line
+from bot.slack.views.subscriptions import (
+    AdminView,
+    Extras,
+    announcement,
+    not_subscribed,
+    subscribed,
+    subscriptions,
+    unsubscribed,
+    unsubscribed_note,
+)
 from bot.store import Subscription
 from bot.surfaces import enabled
 
@@ -76,19 +81,9 @@ def _post_error(exc: SlackApiError) -> str:
     return error
 
 
-@dataclass(frozen=True)
-class _Extras:
-    """Whom the channel's alerts mention and its digest, after this command: what is stored."""
-
-    mention: str | None = None
-    mention_label: str | None = None
-    mention_min: str | None = None
-    digest: str | None = None
-
-
 def _extras(
     request: SubscribeRequest, given: str | None, target: MentionTarget | None, current: Subscription | None
-) -> _Extras:
+) -> Extras:
     """The new mention and digest: what the command gave, else what the channel had (`off` removes)."""
     if given == MENTION_OFF:
         mention, label = None, None
@@ -108,35 +103,17 @@ def _extras(
     kept_min = current.mention_min if current and target is None else None
     mention_min = request.mention_min if request.mention_min is not None else kept_min
     digest = (current.digest if current else None) if request.digest is None else request.digest
-    return _Extras(mention, label, mention_min if mention else None, None if digest == "off" else digest)
+    return Extras(mention, label, mention_min if mention else None, None if digest == "off" else digest)
 
 
-def _extra_words(extras: _Extras, settings: Settings) -> list[str]:
-    """The mention and the digest in words, as mrkdwn (the mention's label is inert text, never markup)."""
-    words = []
-    if extras.mention:
-        words.append(mrkdwn(describe_mention(extras.mention_label or "someone", extras.mention_min)))
-    if extras.digest:
-        words.append(mrkdwn(describe_digest(settings.digest_day, settings.digest_hour, settings.digest_tz)))
-    return words
+def _digest_words(settings: Settings) -> str:
+    return describe_digest(settings.digest_day, settings.digest_hour, settings.digest_tz)
 
 
-async def _confirm(client: AsyncWebClient, invocation: Invocation, described: str, extras: list[str]) -> None:
+async def _confirm(client: AsyncWebClient, channel_id: str, text: str, blocks: list[Block]) -> None:
     """Announce the subscription in the channel; Slack's refusal becomes advice (nothing is saved then)."""
-    more = "".join(f" {w[:1].upper()}{w[1:]}." for w in extras)
     try:
-        await client.chat_postMessage(
-            channel=invocation.channel_id,
-            text=f"<@{invocation.user_id}> subscribed this channel to Deepgram alerts: {described}.{more}",
-            blocks=[
-                section(
-                    f":satellite_antenna: <@{invocation.user_id}> subscribed this channel to Deepgram alerts "
-                    f"({described}). Each incident gets one message here, with its updates and resolution "
-                    f"in the thread.{more}"
-                ),
-                context("`/deepgram unsubscribe` to stop · `/deepgram subscriptions` to see the settings"),
-            ],
-        )
+        await client.chat_postMessage(channel=channel_id, text=text, blocks=blocks)
     except SlackApiError as exc:
         error = _post_error(exc)
         log.info("subscription confirmation failed", extra={"error": error, "status": exc.response.status_code})
@@ -163,9 +140,9 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
     extras = _extras(request, given, target, current)
     await _ensure_can_post(client, invocation.channel_id)
     filters, severity = list(request.filters), request.min_severity
-    described = escape(describe_filters(filters, severity))  # component names come from the status page
-    words = _extra_words(extras, deps.settings)
-    await _confirm(client, invocation, described, words)
+    digest_words = _digest_words(deps.settings)
+    text, blocks = announcement(invocation.user_id, filters, severity, extras, digest_words)
+    await _confirm(client, invocation.channel_id, text, blocks)
     now = deps.clock()
     deps.store.subscriptions.subscribe(
         invocation.channel_id,
@@ -190,36 +167,21 @@ async def run_subscribe(invocation: Invocation, deps: Deps) -> Reply:
             "digest": extras.digest,
         },
     )
-    lines = [f":white_check_mark: Subscribed: {described}."] + [f"{w[:1].upper()}{w[1:]}." for w in words]
-    if summary and summary.incidents:
-        active = ", ".join(f"*{escape(i.name)}*" for i in summary.incidents[:3])
-        lines.append(f"Right now Deepgram reports: {active}. Run `/deepgram status` for details.")
-    return Reply(text=lines[0], blocks=[section("\n".join(lines))])
+    active = [i.name for i in summary.incidents] if summary else []
+    return subscribed(filters, severity, extras, digest_words, active)
 
 
 async def run_unsubscribe(invocation: Invocation, deps: Deps) -> Reply:
     if not deps.store.subscriptions.unsubscribe(invocation.channel_id):
-        return Reply(text="This channel was not subscribed.", blocks=[section("This channel was not subscribed.")])
+        return not_subscribed()
     log.info("channel unsubscribed", extra={"channel": invocation.channel_id, "by": invocation.user_id})
     if invocation.client is not None:
         # A courtesy note for the channel; the ephemeral reply below says it all if this fails.
         with contextlib.suppress(SlackApiError):
             await invocation.client.chat_postMessage(
-                channel=invocation.channel_id,
-                text=f"<@{invocation.user_id}> turned off Deepgram alerts in this channel.",
+                channel=invocation.channel_id, text=unsubscribed_note(invocation.user_id)
             )
-    text = "Unsubscribed: no more Deepgram alerts here."
-    return Reply(text=text, blocks=[section(f":no_bell: {text}")])
-
-
-def _describe(sub: Subscription, settings: Settings, *, with_channel: bool) -> str:
-    where = f"<#{sub.channel_id}>: " if with_channel else ""
-    created = slack_date(datetime.fromtimestamp(sub.created_at, UTC))
-    state = "" if sub.active else f" · :no_entry: paused ({escape(sub.deactivated_reason or 'unknown')})"
-    extras = _Extras(sub.mention, sub.mention_label, sub.mention_min, sub.digest)
-    options = "".join(f" · {w}" for w in _extra_words(extras, settings))
-    filters = escape(describe_filters(sub.filters, sub.min_severity))
-    return f"{where}{filters}{options} · by <@{sub.created_by}> {created}{state}"
+    return unsubscribed()
 
 
 async def _is_admin(client: AsyncWebClient | None, user_id: str) -> bool:
@@ -233,38 +195,25 @@ async def _is_admin(client: AsyncWebClient | None, user_id: str) -> bool:
 
 
 async def run_subscriptions(invocation: Invocation, deps: Deps) -> Reply:
-    mine = deps.store.subscriptions.get(invocation.channel_id)
-    lines = [
-        "*This channel:* "
-        + (
-            _describe(mine, deps.settings, with_channel=False)
-            if mine
-            else f"not subscribed. `/deepgram {SUBSCRIBE_USAGE}`"
-        )
-    ]
-    if await _is_admin(invocation.client, invocation.user_id):
-        everything = deps.store.subscriptions.all()
-        lines.append(f"*All subscriptions ({len(everything)}):*")
-        lines += [f"• {_describe(s, deps.settings, with_channel=True)}" for s in everything[:40]] or ["• none"]
-        if len(everything) > 40:
-            lines.append(f"…and {len(everything) - 40} more.")
-        # First, where a long list cannot push it out of the section's 3,000 characters.
-        lines.insert(1, lease_line(deps.store.leases.current(), now=deps.clock().timestamp()))
     settings = deps.settings
+    mine = deps.store.subscriptions.get(invocation.channel_id)
+    admin = None
+    if await _is_admin(invocation.client, invocation.user_id):
+        admin = AdminView(deps.store.subscriptions.all(), deps.store.leases.current(), deps.clock().timestamp())
     cost = daily_probe_cost(
         settings.probe_interval_seconds,
         deps.clip,
         enabled(settings.probe_surfaces),
         agent_turn=settings.monitor_agent_turn,
     )
-    blocks = [
-        section("\n".join(lines)),
-        context(
-            f"Status page polled every {settings.status_poll_seconds:g} s. {cost}"
-            + (" Probes skip without DEEPGRAM_API_KEY." if not settings.deepgram_api_key else "")
-        ),
-    ]
-    return Reply(text=lines[0], blocks=blocks)
+    return subscriptions(
+        mine,
+        _digest_words(settings),
+        poll_seconds=settings.status_poll_seconds,
+        cost=cost,
+        has_api_key=bool(settings.deepgram_api_key),
+        admin=admin,
+    )
 
 
 SUBSCRIBE = Subcommand(
