@@ -107,7 +107,7 @@ async def probe_agent(
                 close_timeout=2,
                 max_size=session.max_size,
             ) as ws:
-                session.opened()
+                session.opened(ws)
                 await _converse(ws, session, deadline, cfg.timeout)
     except InvalidStatus as exc:
         return _refused(exc, session)
@@ -147,7 +147,6 @@ async def _check_host(
 
 async def _converse(ws: ClientConnection, session: AgentSession, deadline: asyncio.Timeout, timeout: float) -> None:
     """Answer the session's frames until it is finished; the turn gets a fresh `timeout` of its own."""
-    session.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
     keepalive: asyncio.Task[None] | None = None
     try:
         while not session.finished:

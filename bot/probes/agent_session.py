@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from websockets.asyncio.client import ClientConnection
+
 from bot.limits import WS_AUDIO_MAX
 from bot.probes.result import ProbeResult, judge_speed
 from bot.probes.wsio import CloseInfo, SocketSession, Stopwatch, json_frame
@@ -90,8 +92,8 @@ class AgentSession(SocketSession):
     def in_turn(self) -> bool:
         return self.phase == "turn"
 
-    def opened(self) -> None:
-        self.timings["handshake_ms"] = self.watch.since()
+    def opened(self, ws: ClientConnection) -> None:
+        super().opened(ws)
         self.marks["opened"] = Stopwatch.now()
 
     def settle_left(self) -> float | None:

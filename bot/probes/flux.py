@@ -144,9 +144,8 @@ async def probe_flux(
                 close_timeout=2,
                 max_size=session.max_size,
             ) as ws:
-                session.timings["handshake_ms"] = watch.since()
+                session.opened(ws)
                 session.opened_at = Stopwatch.now()
-                session.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
                 sender = asyncio.create_task(_send(ws, session, cfg.stream_speed))
                 try:
                     finished = await _read(ws, session)

@@ -84,8 +84,7 @@ async def probe_streaming(
                 close_timeout=2,
                 max_size=stream.max_size,
             ) as ws:
-                stream.timings["handshake_ms"] = stream.watch.since()
-                stream.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
+                stream.opened(ws)
                 await _listen(ws, clip, cfg.stream_speed, stream)
     except InvalidStatus as exc:
         return stream.refused(exc)

@@ -138,8 +138,7 @@ async def probe_tts_stream(
                 close_timeout=2,
                 max_size=session.max_size,
             ) as ws:
-                session.timings["handshake_ms"] = watch.since()
-                session.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
+                session.opened(ws)
                 await _converse(ws, session)
     except InvalidStatus as exc:
         return session.refused(exc)

@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus, PayloadTooBig
 
 from bot.deepgram import DeepgramError, parse_error
@@ -132,6 +133,11 @@ class SocketSession:
         self.timings: dict[str, float] = {}
         self.request_id: str | None = None
         self.warnings: list[str] = []
+
+    def opened(self, ws: ClientConnection) -> None:
+        """The handshake is done: time it, and keep the request id Deepgram gave the connection."""
+        self.timings["handshake_ms"] = self.watch.since()
+        self.request_id = ws.response.headers.get("dg-request-id") if ws.response else None
 
     def report(
         self,
