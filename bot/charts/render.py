@@ -1,7 +1,7 @@
 """A `PlotSpec` as PNG bytes, with matplotlib's Agg backend.
 
 matplotlib is imported inside `render_png` only: importing `bot.charts` (or starting the bot) does not
-load it, and the first chart pays for the import (about a second, and some 30 MB). The figure is a
+load it, and the first chart pays for the import (about half a second, and some 30 MB). The figure is a
 `matplotlib.figure.Figure` on its own `FigureCanvasAgg`, never pyplot, so no global figure state is
 touched and a worker thread (`asyncio.to_thread`) may draw; a lock keeps to one drawing at a time.
 """
