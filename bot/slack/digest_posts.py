@@ -13,6 +13,7 @@ belong to their thread), the PNG is drawn in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -59,7 +60,7 @@ async def post_chart(client: AsyncWebClient, store: Store, row: OutboxRow, root:
     if root is None:
         log.warning("digest chart skipped: its digest message is not there", extra={"channel": row.channel_id})
         return None
-    data = read_chart_data(store, now=float(row.event["end"]), days=7)
+    data = await store.read_aside(functools.partial(read_chart_data, now=float(row.event["end"]), days=7))
     try:
         chart = await asyncio.to_thread(draw_chart, data)
     except NothingToDraw:

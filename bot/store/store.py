@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
+from bot.errors import StoreError
 from bot.store.asks import TopicAsks
 from bot.store.balances import BalanceSamples
-from bot.store.connection import Connection
+from bot.store.connection import STORE_UNAVAILABLE, Connection, sqlite_reason
 from bot.store.events import SeenEvents
 from bot.store.history import ProbeHistory
 from bot.store.leases import Leases
@@ -17,6 +21,8 @@ from bot.store.monitor import MonitorMemory
 from bot.store.outbox import Outbox
 from bot.store.stats import PeriodStats
 from bot.store.subscriptions import Subscriptions
+
+T = TypeVar("T")
 
 
 class Store(Connection):
@@ -46,3 +52,30 @@ class Store(Connection):
         self.balances = BalanceSamples(self)
         #: Aggregates of the history over a period (the weekly digest), and the incident log's retention.
         self.stats = PeriodStats(self)
+
+    @classmethod
+    def open_reader(cls, path: str) -> Store:
+        """A read-only connection to the file at `path`, which a running bot has opened and migrated
+        (WAL lets it read while the bot writes). It never migrates and cannot write."""
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        return cls(Database(sqlite3.connect(uri, uri=True)), path=path)
+
+    async def read_aside(self, read: Callable[[Store], T]) -> T:
+        """`read(store)` off the event loop, on a read-only connection of its own in a worker thread: a
+        long read (a week of one-minute probes takes a few hundred milliseconds) then holds up no other
+        command. An in-memory store (tests, the sandbox) has no file to open twice: it is read in place."""
+        path = self.path
+        if path is None:
+            return read(self)
+
+        def in_thread() -> T:
+            try:
+                reader = Store.open_reader(path)
+            except sqlite3.Error as exc:
+                raise StoreError(sqlite_reason(exc), STORE_UNAVAILABLE) from None
+            try:
+                return read(reader)
+            finally:
+                reader.close()
+
+        return await asyncio.to_thread(in_thread)

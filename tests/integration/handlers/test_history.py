@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -109,6 +110,21 @@ async def test_the_chart_reaches_the_asker_and_only_the_asker(
     assert ws.can_view_file(asker.id, file_id)
     assert not ws.can_view_file(other.id, file_id)
     assert slack.messages(ws.default_channel.id) == []  # nothing in the channel
+
+
+async def test_a_store_on_a_file_is_read_off_the_event_loop(slack: FakeSlack, tmp_path: Path) -> None:
+    """The bot's own store is a file: its history is read on a connection of its own, in a worker
+    thread, and the reply says the same as from the event loop's connection."""
+    store = Store.open(tmp_path / "doctor.db")
+    record_history(store)
+    async with httpx.AsyncClient() as http:
+        on_file = Deps.build(Settings.from_env({}, slack=False), store, http)
+        on_file.clock = lambda: NOW
+        first, final = await history_command(slack, on_file, slack.workspace.default_user)
+    text = history_reply(read_history(store, NOW))
+    assert sections(first) == sections(final) == [b for b in text.blocks or [] if b["type"] == "section"]
+    assert notes(final)[0] == CHART_SENT and [b for b in final.blocks or [] if b["type"] == "image"]
+    store.close()
 
 
 async def test_no_history_no_chart(slack: FakeSlack, deps: Deps) -> None:
