@@ -15,7 +15,9 @@ Each case reports the time to read the store, to draw, in all, and the growth of
 already imported the bot (`handlers`, as `deepgram-doctor serve` has), as the lowest–highest of
 `--repeat` fresh processes (this 2-core machine's timings spread widely). Targets: under 2 s, under 60 MB.
 Before each case, the process reads what the text of `/deepgram history` says (`read_history`), as
-the command does, on its event loop; that time is reported apart, not in the chart's.
+the command read it before, on its event loop; that time is reported apart, not in the chart's. Last,
+the longest stall of an event loop while the text's and the chart's numbers are read: on the loop's own
+connection, and as `/deepgram history` reads them now (`Store.read_aside`, a worker thread).
 
     .venv/bin/python bench/chart.py [--days 35] [--interval 60] [--repeat 5]
     .venv/bin/python bench/chart.py --docs-image docs/images/history-chart.png
@@ -27,12 +29,14 @@ picture in docs/commands.md): the same fixture with a quieter background.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import json
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,6 +89,48 @@ def _case(db_path: Path, days: int, with_day: bool) -> dict[str, float]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
+def loop_stalls(db_path: Path) -> tuple[float, float]:
+    """The longest the event loop went without running while `/deepgram history` read its numbers (the
+    text's and the chart's), in ms: read on the loop's own connection, then as the handler reads them
+    (`Store.read_aside`). A ticker coroutine that wakes every millisecond measures the gaps."""
+    from bot.charts import read_chart_data
+    from bot.status.history import read_history
+
+    def read(store: Store) -> object:
+        return read_history(store, datetime.fromtimestamp(NOW, UTC)), read_chart_data(store, now=NOW, with_day=True)
+
+    async def longest_gap(work: Callable[[], Awaitable[object]]) -> float:
+        gaps, done = [0.0], asyncio.Event()
+
+        async def tick() -> None:
+            last = time.perf_counter()
+            while not done.is_set():
+                await asyncio.sleep(0.001)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        ticker = asyncio.create_task(tick())
+        await asyncio.sleep(0.01)
+        await work()
+        done.set()
+        await ticker
+        return max(gaps) * 1000
+
+    async def both() -> tuple[float, float]:
+        store = Store.open(str(db_path))
+
+        async def in_place() -> object:
+            return read(store)
+
+        try:
+            return await longest_gap(in_place), await longest_gap(lambda: store.read_aside(read))
+        finally:
+            store.close()
+
+    return asyncio.run(both())
+
+
 def _spread(runs: list[dict[str, float]], key: str, scale: float = 1.0) -> str:
     """`1.02–1.31` over the runs (or the one figure)."""
     low, high = min(r[key] for r in runs) * scale, max(r[key] for r in runs) * scale
@@ -116,6 +162,11 @@ def main(days: float, interval: float, repeat: int) -> None:
                 f"PNG {r['png_bytes'] / 1000:.0f} kB, alt text {r['alt_chars']:.0f} characters"
             )
         print(f"the text of /deepgram history (read_history, 24 h and 7 days): {spread('text_read_s', 1000)} ms")
+        on_loop, aside = loop_stalls(db_path)
+        print(
+            f"longest event-loop stall while /deepgram history reads its numbers: {aside:.0f} ms "
+            f"(read on the loop's own connection: {on_loop:.0f} ms)"
+        )
     print("targets: under 2 s, under 60 MB")
 
 
