@@ -54,7 +54,7 @@ async def weekly_digest(deps: Deps, outbox: Outbox, *, now: float | None = None)
     now = time.time() if now is None else now
     params = DigestParams.from_settings(deps.settings, clip_seconds=deps.clip.seconds)
     try:
-        queued = queue_digests(deps.store, params, now=now)
+        queued = await queue_digests(deps.store, params, now=now)
     except StoreError:
         return 0  # the store has logged why; the next run tries again
     if queued:
