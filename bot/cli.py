@@ -313,13 +313,12 @@ def run_digest(period_ending: date | None, *, as_json: bool) -> int:
     from datetime import UTC, datetime
 
     from bot.digest import DigestParams, read_digest
+    from bot.runtime.offline import bot_database
     from bot.store import Store, StoreOpenError
     from bot.text.digest import digest_text
 
-    path = os.environ.get("DEEPGRAM_DOCTOR_DB", "").strip()
-    if not path or not Path(path).is_file():
-        where = f"there is no database at {path!r}" if path else "DEEPGRAM_DOCTOR_DB is not set"
-        print(f"deepgram-doctor digest: {where}; point DEEPGRAM_DOCTOR_DB at the bot's database.", file=sys.stderr)
+    path = bot_database("digest")
+    if path is None:
         return EXIT_CONFIG
     try:
         settings = Settings.from_env(os.environ, slack=False, database="optional")

@@ -19,6 +19,7 @@ from bot.charts import CHART_DAYS, draw_chart, read_chart_data
 from bot.config import Settings
 from bot.errors import ConfigError, StoreError
 from bot.log import configure_logging
+from bot.runtime.offline import bot_database
 from bot.status.history import read_history
 from bot.store import Store, StoreOpenError
 from bot.text.history import chart_written_text, history_text, no_chart_text
@@ -33,10 +34,8 @@ _PREFIX = "deepgram-doctor history:"
 
 def run_history(*, chart: str | None) -> int:
     """Print the probes' history; with `chart`, write the latency chart to that file too."""
-    path = os.environ.get("DEEPGRAM_DOCTOR_DB", "").strip()
-    if not path or not Path(path).is_file():
-        where = f"there is no database at {path!r}" if path else "DEEPGRAM_DOCTOR_DB is not set"
-        print(f"{_PREFIX} {where}; point DEEPGRAM_DOCTOR_DB at the bot's database.", file=sys.stderr)
+    path = bot_database("history")
+    if path is None:
         return EXIT_CONFIG
     try:
         settings = Settings.from_env(os.environ, slack=False, database="optional")
