@@ -73,7 +73,7 @@ def week_of_runs(store: Store) -> None:
         failing = hour == 30
         results = [
             ProbeRecord(
-                "rest", "fail" if failing else "ok", 400.0 + hour % 7 * 10, cause="network" if failing else None
+                "rest", "failed" if failing else "ok", 400.0 + hour % 7 * 10, cause="ours:network" if failing else None
             ),
             ProbeRecord("tts", "ok", 250.0 + hour % 5 * 10),
         ]
