@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.store import ProbeRecord, Store
+from tests.history_fixture import record_results
 
 
 def _run(argv: list[str]) -> int:
@@ -22,16 +23,8 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "doctor.db"
     store = Store.open(path)
     for minute in range(3):  # Tuesday 1 December 2026
-        store.history.record_run(
-            checked_at=1796115600.0 + 60 * minute,
-            verdict="ok",
-            indicator="none",
-            official_state="fresh",
-            elapsed_ms=1.0,
-            text="",
-            blocks=[],
-            results=[ProbeRecord("rest", "ok" if minute else "failed", 500.0 + minute, cause="theirs:server")],
-        )
+        rest = ProbeRecord("rest", "ok" if minute else "failed", 500.0 + minute, cause="theirs:server")
+        record_results(store, 1796115600.0 + 60 * minute, rest)
     store.asks.record("401", day="2026-12-01")
     store.close()
     return path

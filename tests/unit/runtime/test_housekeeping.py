@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.runtime.deps import Deps
 from bot.runtime.scheduler import housekeeping
 from bot.store import BalanceSample, ProbeRecord, Store
+from tests.history_fixture import record_results
 
 NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
 DAY = 86400.0
@@ -37,16 +38,7 @@ def _iso(days_ago: float) -> str:
 async def test_history_beyond_retention_is_pruned(deps: Deps) -> None:
     store, now = deps.store, NOW.timestamp()
     for days_ago in (36, 34):
-        store.history.record_run(
-            checked_at=now - days_ago * DAY,
-            verdict="ok",
-            indicator="none",
-            official_state="fresh",
-            elapsed_ms=1.0,
-            text="",
-            blocks=[],
-            results=[ProbeRecord("rest", "ok", 1.0), ProbeRecord("tts", "ok", 1.0)],
-        )
+        record_results(store, now - days_ago * DAY, ProbeRecord("rest", "ok", 1.0), ProbeRecord("tts", "ok", 1.0))
         store.balances.record([BalanceSample(now - days_ago * DAY, "p1", 10.0)])
         store.asks.record("401", day=(NOW - timedelta(days=days_ago)).date().isoformat())
     incidents = [

@@ -8,19 +8,7 @@ from datetime import UTC, datetime
 
 from bot.store import BalanceSample, LoggedIncident, Outcome, ProbeRecord, Store
 from bot.units import percentile
-
-
-def _run(store: Store, at: float, *results: ProbeRecord) -> int:
-    return store.history.record_run(
-        checked_at=at,
-        verdict="ok",
-        indicator="none",
-        official_state="fresh",
-        elapsed_ms=1.0,
-        text="",
-        blocks=[],
-        results=results,
-    )
+from tests.history_fixture import record_results
 
 
 def test_the_schema_has_the_digest_columns(store: Store) -> None:
@@ -63,11 +51,12 @@ def test_balance_samples(store: Store) -> None:
 
 
 def test_outcomes_count_per_surface_state_and_cause_in_the_period(store: Store) -> None:
-    _run(store, 99.0, ProbeRecord("rest", "failed", None, cause="theirs:server"))  # before the period
-    _run(store, 100.0, ProbeRecord("rest", "ok", 10.0), ProbeRecord("tts", "skipped", None))
-    _run(store, 150.0, ProbeRecord("rest", "failed", None, cause="theirs:server"), ProbeRecord("tts", "ok", 5.0))
-    _run(store, 160.0, ProbeRecord("rest", "failed", None, cause="theirs:server"))
-    _run(store, 200.0, ProbeRecord("rest", "ok", 10.0))  # the end is excluded
+    record_results(store, 99.0, ProbeRecord("rest", "failed", None, cause="theirs:server"))  # before the period
+    record_results(store, 100.0, ProbeRecord("rest", "ok", 10.0), ProbeRecord("tts", "skipped", None))
+    server_error = ProbeRecord("rest", "failed", None, cause="theirs:server")
+    record_results(store, 150.0, server_error, ProbeRecord("tts", "ok", 5.0))
+    record_results(store, 160.0, ProbeRecord("rest", "failed", None, cause="theirs:server"))
+    record_results(store, 200.0, ProbeRecord("rest", "ok", 10.0))  # the end is excluded
     got = sorted(store.stats.outcomes(["rest", "tts", "agent"], 100.0, 200.0), key=lambda o: (o.surface, o.state))
     assert got == [
         Outcome("rest", "failed", "theirs:server", 2),
@@ -84,8 +73,8 @@ def test_latency_percentiles_are_the_history_s_nearest_rank(store: Store) -> Non
     latencies = [round(rng.uniform(50, 900), 1) for _ in range(101)]
     for i, ms in enumerate(latencies):
         state = "degraded" if i % 10 == 0 else "ok"
-        _run(store, 1000.0 + i, ProbeRecord("streaming", state, ms), ProbeRecord("rest", "failed", 9999.0))
-    _run(store, 1000.5, ProbeRecord("streaming", "ok", None))  # no latency: not counted
+        record_results(store, 1000.0 + i, ProbeRecord("streaming", state, ms), ProbeRecord("rest", "failed", 9999.0))
+    record_results(store, 1000.5, ProbeRecord("streaming", "ok", None))  # no latency: not counted
     got = store.stats.latency_percentiles(["streaming", "rest", "tts"], 1000.0, 2000.0)
     assert got == {"streaming": {50: percentile(latencies, 50), 95: percentile(latencies, 95)}}
     single = store.stats.latency_percentiles(["streaming"], 1000.0, 1001.0, quantiles=(50, 95, 99))
